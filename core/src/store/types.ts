@@ -1,0 +1,95 @@
+// The store's one interface; store/sqlite/ and store/pg/ implement it and test/contracts/store.contract.ts checks both.
+
+/** A verified callback envelope as the ingress received it: what is acknowledged is what is kept. */
+export interface InboxEnvelope {
+  route: 'app' | 'suite';
+  tenantId: string | null;
+  appId: string | null;
+  suiteId: string | null;
+  msgSignature: string;
+  timestamp: string;
+  nonce: string;
+  /** The `Encrypt` value exactly as received. */
+  encrypt: string;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  /** Set when the envelope verified but cannot be decoded: it is stored as a dead letter from the start. */
+  deadLetter?: { code: string; message: string };
+}
+
+export type InboxStatus = 'pending' | 'done' | 'dead';
+
+export interface InboxRow extends Omit<InboxEnvelope, 'deadLetter'> {
+  id: string;
+  status: InboxStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  eventId: string | null;
+  processedAt: number | null;
+}
+
+/** A WeCom callback as the host understands it; `data` validates against schemas/events/<type>.schema.json. */
+export interface CanonicalEvent {
+  id: string;
+  tenantId: string | null;
+  appId: string | null;
+  suiteId: string | null;
+  type: string;
+  /** ISO 8601, UTC. */
+  occurredAt: string;
+  receivedAt: string;
+  dedupKey: string;
+  data: Record<string, unknown>;
+}
+
+export interface StoredEvent extends CanonicalEvent {
+  /** The decrypted message, byte for byte. */
+  raw: string;
+  inboxId: string;
+}
+
+/** What decoding one inbox row produced. */
+export type DecodeOutcome =
+  | { kind: 'event'; event: CanonicalEvent; raw: string }
+  | { kind: 'dead'; code: string; message: string };
+
+export interface EventQuery {
+  tenantId?: string;
+  suiteId?: string;
+  type?: string;
+  /** Newest first; at most this many. Default 100. */
+  limit?: number;
+}
+
+export interface DecodeBatchResult {
+  /** Inbox rows handled in this batch. */
+  processed: number;
+  /** New events written. */
+  inserted: number;
+  /** Events whose dedup key was already stored (a redelivery). */
+  duplicates: number;
+  dead: number;
+  /** receivedAt of each processed row, for the decode-lag metric. */
+  receivedAt: number[];
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies the committed migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** True when the database answers and every committed migration is applied. */
+  ready(): Promise<boolean>;
+  /** Writes the envelopes in one transaction (the ingress's group commit); resolves once durable. Returns their ids in order. */
+  appendInbox(envelopes: InboxEnvelope[]): Promise<string[]>;
+  /**
+   * Claims up to `limit` pending rows (oldest first; skipping rows another process holds), runs `decode` on each,
+   * and in the same transaction writes the events (ignoring duplicate dedup keys) and marks the rows done or dead.
+   */
+  decodePending(limit: number, decode: (row: InboxRow) => DecodeOutcome): Promise<DecodeBatchResult>;
+  listEvents(query: EventQuery): Promise<StoredEvent[]>;
+  countEvents(query?: Omit<EventQuery, 'limit'>): Promise<number>;
+  listInbox(status: InboxStatus, limit?: number): Promise<InboxRow[]>;
+  /** Pending inbox rows. */
+  inboxDepth(): Promise<number>;
+  close(): Promise<void>;
+}

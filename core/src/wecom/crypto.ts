@@ -1,0 +1,76 @@
+// WeCom's callback crypto (WXBizMsgCrypt): SHA-1 signatures and AES-256-CBC with 32-byte PKCS#7 blocks.
+// Signing and encryption come from WeCom's own package; decryption is ours because that package accepts
+// bad padding, lenient base64 and out-of-range lengths without complaint (see docs/decisions.md).
+import { createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
+import { LianjieError } from '../errors.ts';
+
+export interface AesKey {
+  key: Buffer;
+  iv: Buffer;
+  /** The EncodingAESKey it came from, for the encrypting side. */
+  encodingAesKey: string;
+}
+
+export interface Decrypted {
+  /** The message exactly as encrypted (XML or JSON). */
+  message: Buffer;
+  receiveId: string;
+  /** The 16 random bytes that prefix the plaintext. */
+  random: Buffer;
+}
+
+/** `AESKey = base64(EncodingAESKey + "=")`, IV = its first 16 bytes. Parse once per app, not per callback. */
+export function parseAesKey(encodingAesKey: string): AesKey {
+  if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new Error('EncodingAESKey must be 43 letters or digits');
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
+  return { key, iv: key.subarray(0, 16), encodingAesKey };
+}
+
+/** `sha1(sort([token, timestamp, nonce, encrypt]).join(''))` in lower-case hex. */
+export function signature(token: string, timestamp: string, nonce: string, encrypt: string): string {
+  return getSignature(token, timestamp, nonce, encrypt);
+}
+
+export function verifySignature(token: string, timestamp: string, nonce: string, encrypt: string, given: string): boolean {
+  const expected = Buffer.from(signature(token, timestamp, nonce, encrypt), 'latin1');
+  const actual = Buffer.from(given.toLowerCase(), 'latin1');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+const base64Shape = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decrypts strictly: base64 alphabet and length, block size, PKCS#7 padding and the length field are all checked. */
+export function decrypt(aes: AesKey, encrypt: string): Decrypted {
+  if (encrypt.length === 0 || encrypt.length % 4 !== 0 || !base64Shape.test(encrypt)) {
+    throw new LianjieError('wecom.base64_invalid', 'Encrypt is not valid base64');
+  }
+  const cipherText = Buffer.from(encrypt, 'base64');
+  if (cipherText.length % 16 !== 0) {
+    throw new LianjieError('wecom.decrypt_failed', `ciphertext is ${cipherText.length} bytes, not a multiple of the AES block`);
+  }
+  const decipher = createDecipheriv('aes-256-cbc', aes.key, aes.iv);
+  decipher.setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(cipherText), decipher.final()]);
+  const pad = plain[plain.length - 1] ?? 0;
+  if (pad < 1 || pad > 32 || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
+    throw new LianjieError('wecom.decrypt_failed', 'bad PKCS#7 padding (wrong key or corrupted ciphertext)');
+  }
+  const body = plain.subarray(0, plain.length - pad);
+  if (body.length < 20) throw new LianjieError('wecom.decrypt_failed', 'plaintext is shorter than its 20-byte header');
+  const length = body.readUInt32BE(16);
+  if (length > body.length - 20) {
+    throw new LianjieError('wecom.decrypt_failed', `message length field ${length} exceeds the ${body.length - 20} bytes present`);
+  }
+  return {
+    random: body.subarray(0, 16),
+    message: body.subarray(20, 20 + length),
+    receiveId: body.subarray(20 + length).toString('utf8'),
+  };
+}
+
+/** Encrypts as WeCom does; `random` defaults to 16 fresh bytes. Used by the simulator, tests and passive replies. */
+export function encrypt(aes: AesKey, message: string | Buffer, receiveId: string, random?: Buffer): string {
+  // The package's typings want a string; it only ever passes the value to Buffer.from, which takes both.
+  return wecomEncrypt(aes.encodingAesKey, message as string, receiveId, random);
+}

@@ -19,7 +19,7 @@ let shared: Ajv2020 | undefined;
 /** The ajv instance holding every schema under schemas/, so `$ref`s between files resolve. */
 export function schemaRegistry(): Ajv2020 {
   if (shared) return shared;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
   for (const file of listSchemaFiles('')) ajv.addSchema(JSON.parse(readFileSync(schemaPath(file), 'utf8')), file);
   shared = ajv;

@@ -1,0 +1,40 @@
+// `lianjie serve`: runs the host until SIGINT or SIGTERM.
+import { loadConfig } from '../config/load.ts';
+import { createHost } from '../host.ts';
+import { configOption, parse, type Command } from './command.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the host: WeCom callbacks, inbox decoding, health and metrics',
+  usage: `lianjie serve [--config <file>] [--port <n>]
+
+  --config, -c <file>  host config (default ./lianjie.config.json, else the embedded demo config)
+  --port <n>           listen on this port instead of the config's`,
+  async run(argv) {
+    const { values } = parse(argv, { ...configOption, port: { type: 'string' } });
+    const { config, source } = loadConfig(values.config);
+    if (values.port !== undefined) {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+      config.port = port;
+    }
+    const host = createHost(config);
+    const { url } = await host.listen();
+    const base = config.publicUrl ?? url;
+    const lines = [`lianjie listening on ${url} (config: ${source}, database: ${host.store.dialect})`];
+    for (const tenant of config.tenants) {
+      for (const app of tenant.apps) lines.push(`  callback URL  ${base}/wecom/callback/${tenant.id}/${app.id}`);
+    }
+    for (const suite of config.suites) lines.push(`  suite URL     ${base}/wecom/suite/${suite.id}`);
+    lines.push(`  health        ${url}/healthz  ${url}/readyz`, `  metrics       ${url}/metrics`);
+    console.log(lines.join('\n'));
+    host.logger.info({ url, source }, 'host started');
+
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await host.close();
+    return 0;
+  },
+};

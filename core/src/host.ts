@@ -1,0 +1,71 @@
+// Assembles one host process: store, inbox writer, decoder, and the Hono app with its routes.
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { HostConfig } from './config/types.ts';
+import { createDecoder, type Decoder } from './inbox/decoder.ts';
+import { createRowDecoder } from './inbox/decode-row.ts';
+import { createInboxWriter } from './inbox/writer.ts';
+import { callbackRoutes } from './ingress/callback-routes.ts';
+import { createDirectory } from './ingress/directory.ts';
+import { LianjieError } from './errors.ts';
+import { createLogger, type Logger } from './ops/logger.ts';
+import { createHostMetrics, type HostMetrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/types.ts';
+
+export interface Host {
+  app: Hono;
+  store: Store;
+  decoder: Decoder;
+  metrics: HostMetrics;
+  logger: Logger;
+  /** Migrates, starts the decoder and listens; resolves with the address it listens on. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Stops accepting, lets in-flight writes finish, stops the decoder, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface HostOptions {
+  logger?: Logger;
+  /** Start the background decoder (default true); tests that step it by hand pass false. */
+  decode?: boolean;
+}
+
+export function createHost(config: HostConfig, options: HostOptions = {}): Host {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
+  const metrics = createHostMetrics();
+  const directory = createDirectory(config);
+  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger });
+  const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
+
+  const app = new Hono();
+  app.route('/', callbackRoutes({ directory, writer, metrics, logger }));
+  app.route('/', opsRoutes({ store, metrics }));
+  app.notFound((c) => c.json(new LianjieError('route.not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.onError((error, c) => {
+    logger.error({ err: error }, 'unhandled error');
+    return c.json(new LianjieError('internal', 'unexpected failure').toJSON(), 500);
+  });
+
+  let server: ServerType | undefined;
+  return {
+    app, store, decoder, metrics, logger,
+    async listen() {
+      await store.migrate();
+      if (options.decode !== false) decoder.start();
+      return new Promise((resolve) => {
+        server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+          resolve({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`, port: info.port });
+        });
+      });
+    },
+    async close() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await writer.flush();
+      await decoder.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Turns one stored inbox row into a canonical event, or a dead letter with the reason it cannot become one.
+import { LianjieError, isLianjieError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Directory } from '../ingress/directory.ts';
+import { openCiphertext } from '../ingress/verify.ts';
+import { schemaCheck, type SchemaCheck } from '../schema/validator.ts';
+import type { CanonicalEvent, DecodeOutcome, InboxRow } from '../store/types.ts';
+import { parseMessage } from '../wecom/message.ts';
+import { normalize } from '../wecom/normalize.ts';
+
+export function createRowDecoder(directory: Directory): (row: InboxRow) => DecodeOutcome {
+  const checks = new Map<string, SchemaCheck<CanonicalEvent>>();
+  const checkFor = (type: string): SchemaCheck<CanonicalEvent> => {
+    let check = checks.get(type);
+    if (!check) {
+      check = schemaCheck<CanonicalEvent>(`events/${type}.schema.json`);
+      checks.set(type, check);
+    }
+    return check;
+  };
+
+  return (row) => {
+    try {
+      const target = row.route === 'suite' ? directory.suite(row.suiteId ?? '') : directory.app(row.tenantId ?? '', row.appId ?? '');
+      if (!target) throw new LianjieError('app.not_found', `the ${row.route} this callback was sent to is no longer configured`);
+      const opened = openCiphertext(target, row.encrypt);
+      const fields = parseMessage(opened.message);
+      const source = row.route === 'suite' ? { route: 'suite' as const, suiteId: row.suiteId ?? '' } : { route: 'app' as const, corpId: target.tenant?.corpId ?? '' };
+      const normalized = normalize(fields, source);
+      const tenantId = row.tenantId ?? (normalized.authCorpId ? directory.tenantByCorpId(normalized.authCorpId)?.id ?? null : null);
+      const event: CanonicalEvent = {
+        id: newId('evt'),
+        tenantId,
+        appId: row.appId,
+        suiteId: row.suiteId,
+        type: normalized.type,
+        occurredAt: normalized.occurredAt,
+        receivedAt: new Date(row.receivedAt).toISOString(),
+        dedupKey: normalized.dedupKey,
+        data: normalized.data,
+      };
+      const check = checkFor(normalized.type);
+      if (!check(event)) {
+        const details = check.details().map((d) => `${d.pointer} ${d.message}`).join('; ');
+        throw new LianjieError('wecom.message_invalid', `decoded ${normalized.type} does not match its schema: ${details}`);
+      }
+      return { kind: 'event', event, raw: opened.message.toString('utf8') };
+    } catch (error) {
+      if (isLianjieError(error)) return { kind: 'dead', code: error.code, message: error.message };
+      return { kind: 'dead', code: 'internal', message: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}

@@ -1,0 +1,47 @@
+// Which token, AES key and receive id belong to each callback URL; keys are parsed once, not per request.
+import type { AppConfig, HostConfig, SuiteConfig, TenantConfig } from '../config/types.ts';
+import { parseAesKey, type AesKey } from '../wecom/crypto.ts';
+
+export interface CallbackTarget {
+  route: 'app' | 'suite';
+  token: string;
+  aes: AesKey;
+  /** Receive ids the decrypted plaintext may carry for this URL. */
+  receiveIds: readonly string[];
+  tenant?: TenantConfig;
+  app?: AppConfig;
+  suite?: SuiteConfig;
+}
+
+export interface Directory {
+  app(tenantId: string, appId: string): CallbackTarget | undefined;
+  suite(suiteId: string): CallbackTarget | undefined;
+  hasTenant(tenantId: string): boolean;
+  /** The tenant whose corp authorised a suite (suite events carry its AuthCorpId). */
+  tenantByCorpId(corpId: string): TenantConfig | undefined;
+}
+
+export function createDirectory(config: HostConfig): Directory {
+  const apps = new Map<string, CallbackTarget>();
+  const tenants = new Map<string, TenantConfig>();
+  const byCorp = new Map<string, TenantConfig>();
+  for (const tenant of config.tenants) {
+    tenants.set(tenant.id, tenant);
+    byCorp.set(tenant.corpId, tenant);
+    for (const app of tenant.apps) {
+      apps.set(`${tenant.id}/${app.id}`, {
+        route: 'app', token: app.token, aes: parseAesKey(app.encodingAesKey), receiveIds: [tenant.corpId], tenant, app,
+      });
+    }
+  }
+  const suites = new Map<string, CallbackTarget>();
+  for (const suite of config.suites) {
+    suites.set(suite.id, { route: 'suite', token: suite.token, aes: parseAesKey(suite.encodingAesKey), receiveIds: [suite.id], suite });
+  }
+  return {
+    app: (tenantId, appId) => apps.get(`${tenantId}/${appId}`),
+    suite: (suiteId) => suites.get(suiteId),
+    hasTenant: (tenantId) => tenants.has(tenantId),
+    tenantByCorpId: (corpId) => byCorp.get(corpId),
+  };
+}

@@ -1,0 +1,55 @@
+// PostgreSQL tables for the durable inbox and the canonical events; drizzle-kit generates the migrations from this file.
+// No relative imports here: drizzle-kit loads this file on its own.
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+
+export const inbox = pgTable(
+  'inbox',
+  {
+    id: text('id').primaryKey(),
+    route: text('route', { enum: ['app', 'suite'] }).notNull(),
+    tenantId: text('tenant_id'),
+    appId: text('app_id'),
+    suiteId: text('suite_id'),
+    msgSignature: text('msg_signature').notNull(),
+    timestamp: text('timestamp').notNull(),
+    nonce: text('nonce').notNull(),
+    encrypt: text('encrypt').notNull(),
+    /** Epoch milliseconds. */
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+    status: text('status', { enum: ['pending', 'done', 'dead'] }).notNull().default('pending'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    eventId: text('event_id'),
+    processedAt: bigint('processed_at', { mode: 'number' }),
+  },
+  (t) => [
+    // Serves claiming (status = 'pending' in received order), the depth count and listing by status.
+    index('inbox_status_received_idx').on(t.status, t.receivedAt, t.id),
+    check('inbox_route_check', sql`${t.route} in ('app', 'suite')`),
+    check('inbox_status_check', sql`${t.status} in ('pending', 'done', 'dead')`),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id'),
+    appId: text('app_id'),
+    suiteId: text('suite_id'),
+    type: text('type').notNull(),
+    occurredAt: bigint('occurred_at', { mode: 'number' }).notNull(),
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+    dedupKey: text('dedup_key').notNull().unique('events_dedup_key_unique'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    raw: text('raw').notNull(),
+    inboxId: text('inbox_id').notNull(),
+  },
+  (t) => [
+    // Listing is newest first by (received_at, id): with id last, a tenant+type page is read straight off the index.
+    index('events_tenant_type_received_idx').on(t.tenantId, t.type, t.receivedAt, t.id),
+    // Unfiltered, suite-only and type-only listings walk this backwards instead of sorting the whole table.
+    index('events_received_idx').on(t.receivedAt, t.id),
+  ],
+);

@@ -1,0 +1,187 @@
+// The Store on one SQLite file (better-sqlite3): WAL, raw prepared statements on the write paths, drizzle for reads.
+import Database from 'better-sqlite3';
+import { and, count, desc, asc, eq, type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { planRows, settle, unwrittenKeys, type EventValues, type RowResult } from '../decode-plan.ts';
+import { newInboxId } from '../inbox-ids.ts';
+import { allMigrationsRecorded, migrationsFolder, migrationsTable } from '../migrations.ts';
+import { inboxColumns, inboxValues, rowLimit, toInboxRow, toStoredEvent, type InboxValues } from '../rows.ts';
+import type { DecodeBatchResult, EventQuery, InboxRow, InboxStatus, Store } from '../types.ts';
+import { events, inbox } from './schema.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:'. */
+  file: string;
+  /** FULL fsyncs every commit; NORMAL (in WAL) only at checkpoints, so a power cut can lose the last commits. */
+  synchronous: 'FULL' | 'NORMAL';
+  /** How long a write waits for another connection's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const folder = migrationsFolder('sqlite');
+
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const sqlite = new Database(options.file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+  sqlite.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  const db = drizzle({ client: sqlite });
+  // Statements are prepared on first use: before migrate() the tables they name do not exist yet.
+  let writes: ReturnType<typeof prepareWrites> | undefined;
+  const w = () => (writes ??= prepareWrites(sqlite));
+  let closed = false;
+
+  const decodeBatch = (limit: number, decode: Parameters<Store['decodePending']>[1]): DecodeBatchResult => {
+    const s = w();
+    const rows = (s.claim.all(limit) as Parameters<typeof toInboxRow>[0][]).map(toInboxRow);
+    const plans = planRows(rows, decode);
+    const inserted = new Map<string, string>();
+    for (const plan of plans) {
+      if (plan.kind !== 'event') continue;
+      const written = s.insertEvent.get(...eventParams(plan.event)) as { id: string } | undefined;
+      if (written) inserted.set(plan.event.dedupKey, written.id);
+    }
+    const existing = new Map<string, string>();
+    for (const key of unwrittenKeys(plans, inserted)) {
+      const found = s.findEvent.get(key) as { id: string } | undefined;
+      if (found) existing.set(key, found.id);
+    }
+    const { results, batch } = settle(plans, inserted, existing);
+    const now = Date.now();
+    for (const r of results) s.markRow.run(...markParams(r, now));
+    return batch;
+  };
+
+  const ready = async (): Promise<boolean> => {
+    try {
+      const rows = sqlite.prepare(`SELECT created_at FROM ${migrationsTable}`).pluck().all();
+      return allMigrationsRecorded(folder, rows);
+    } catch {
+      // No migrations table yet, or the file is unreadable: either way not ready.
+      return false;
+    }
+  };
+
+  return {
+    dialect: 'sqlite',
+
+    async migrate() {
+      try {
+        migrate(db, { migrationsFolder: folder, migrationsTable });
+      } catch (error) {
+        // drizzle reads what is applied before taking the write lock, so a second process starting on the same
+        // file at the same moment re-runs a migration the first just committed and fails; that is fine if all are in.
+        if (!(await ready())) throw error;
+      }
+    },
+
+    ready,
+
+    async appendInbox(envelopes) {
+      if (envelopes.length === 0) return [];
+      const now = Date.now();
+      const rows = envelopes.map((e) => inboxValues(newInboxId(now), e, now));
+      w().appendAll(rows);
+      return rows.map((r) => r[0]);
+    },
+
+    async decodePending(limit, decode) {
+      const n = rowLimit(limit);
+      // The decoder polls: an empty inbox is answered by a WAL read, without queueing for the write lock.
+      if (n === 0 || !w().anyPending.get()) return { processed: 0, inserted: 0, duplicates: 0, dead: 0, receivedAt: [] };
+      // IMMEDIATE takes the write lock before reading, so two processes on one file cannot claim the same rows.
+      return sqlite.transaction(decodeBatch).immediate(n, decode);
+    },
+
+    async listEvents(query) {
+      const limit = rowLimit(query.limit);
+      if (limit === 0) return [];
+      const rows = db.select().from(events).where(eventFilter(query))
+        .orderBy(desc(events.receivedAt), desc(events.id)).limit(limit).all();
+      return rows.map(toStoredEvent);
+    },
+
+    async countEvents(query = {}) {
+      const [row] = db.select({ n: count() }).from(events).where(eventFilter(query)).all();
+      return row?.n ?? 0;
+    },
+
+    async listInbox(status: InboxStatus, limit?: number): Promise<InboxRow[]> {
+      const n = rowLimit(limit);
+      if (n === 0) return [];
+      const rows = db.select().from(inbox).where(eq(inbox.status, status))
+        .orderBy(asc(inbox.receivedAt), asc(inbox.id)).limit(n).all();
+      return rows.map(toInboxRow);
+    },
+
+    async inboxDepth() {
+      const [row] = db.select({ n: count() }).from(inbox).where(eq(inbox.status, 'pending')).all();
+      return row?.n ?? 0;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      sqlite.close();
+    },
+  };
+}
+
+/** Rows per multi-row INSERT: measured ~30% faster than row-at-a-time, and 50 × 14 parameters stays under any SQLite's limit. */
+const appendChunk = 50;
+
+function prepareWrites(sqlite: Database.Database) {
+  const tuple = `(${inboxColumns.map(() => '?').join(', ')})`;
+  const inserts = new Map<number, Database.Statement>();
+  const insertRows = (n: number) => {
+    let statement = inserts.get(n);
+    if (!statement) {
+      statement = sqlite.prepare(`INSERT INTO inbox (${inboxColumns.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`);
+      inserts.set(n, statement);
+    }
+    return statement;
+  };
+  return {
+    // One transaction per batch is the group commit: one fsync for all of its rows.
+    appendAll: sqlite.transaction((rows: InboxValues[]) => {
+      for (let i = 0; i < rows.length; i += appendChunk) {
+        const chunk = rows.slice(i, i + appendChunk);
+        insertRows(chunk.length).run(...chunk.flat());
+      }
+    }),
+    claim: sqlite.prepare(
+      `SELECT id, route, tenant_id AS tenantId, app_id AS appId, suite_id AS suiteId, msg_signature AS msgSignature,
+         timestamp, nonce, encrypt, received_at AS receivedAt, status, error_code AS errorCode,
+         error_message AS errorMessage, event_id AS eventId, processed_at AS processedAt
+       FROM inbox WHERE status = 'pending' ORDER BY received_at, id LIMIT ?`,
+    ),
+    // No conflict target: a clash on the dedup key is a redelivery, and a clash on the id is settled as dead
+    // by settle(); neither may throw and roll back the batch.
+    insertEvent: sqlite.prepare(
+      `INSERT INTO events (id, tenant_id, app_id, suite_id, type, occurred_at, received_at, dedup_key, data, raw, inbox_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    ),
+    anyPending: sqlite.prepare("SELECT 1 FROM inbox WHERE status = 'pending' LIMIT 1").pluck(),
+    findEvent: sqlite.prepare('SELECT id FROM events WHERE dedup_key = ?'),
+    markRow: sqlite.prepare(
+      'UPDATE inbox SET status = ?, event_id = ?, error_code = ?, error_message = ?, processed_at = ? WHERE id = ?',
+    ),
+  };
+}
+
+function eventParams(e: EventValues): unknown[] {
+  return [e.id, e.tenantId, e.appId, e.suiteId, e.type, e.occurredAt, e.receivedAt, e.dedupKey, e.data, e.raw, e.inboxId];
+}
+
+function markParams(r: RowResult, now: number): unknown[] {
+  return [r.status, r.eventId, r.errorCode, r.errorMessage, now, r.id];
+}
+
+function eventFilter(query: Omit<EventQuery, 'limit'>): SQL | undefined {
+  return and(
+    query.tenantId === undefined ? undefined : eq(events.tenantId, query.tenantId),
+    query.suiteId === undefined ? undefined : eq(events.suiteId, query.suiteId),
+    query.type === undefined ? undefined : eq(events.type, query.type),
+  );
+}

@@ -1,0 +1,93 @@
+// A host process SIGKILLed with callbacks in flight: after a restart, every callback it answered `success` is stored.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../core/src/store/open.ts';
+import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
+import { demoCorpId, demoKeys, dialects, freshDatabase, type TestDatabase } from '../support/host.ts';
+
+const keys = { ...demoKeys, receiveId: demoCorpId };
+const cli = path.resolve('core/src/cli/main.ts');
+
+function startServe(config: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+const contactAdded = (n: number) =>
+  `<xml><ToUserName><![CDATA[${demoCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${1700100000 + n}</CreateTime>` +
+  `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>` +
+  `<UserID><![CDATA[staff]]></UserID><ExternalUserID><![CDATA[wmKill${n}]]></ExternalUserID></xml>`;
+
+describe.each(dialects)('SIGKILL with callbacks in flight on %s', (dialect) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-kill-'));
+  let database: TestDatabase;
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses no acknowledged callback', async () => {
+    database = await freshDatabase(dialect);
+    const config = path.join(dir, 'lianjie.config.json');
+    writeFileSync(config, JSON.stringify({
+      database: database.url, host: '127.0.0.1', port: 0, logLevel: 'silent',
+      tenants: [{ id: 'acme', corpId: demoCorpId, apps: [{ id: 'crm', agentId: 218, ...demoKeys }] }],
+    }));
+
+    const first = await startServe(config);
+    const acked: number[] = [];
+    let sent = 0;
+    let killed = false;
+    const sender = async () => {
+      while (!killed) {
+        const n = sent++;
+        const cb = signedCallback(keys, contactAdded(n), { agentId: 218 });
+        try {
+          const response = await fetch(`${first.url}/wecom/callback/acme/crm?${cb.query}`, { method: 'POST', body: cb.body });
+          if (response.status === 200 && (await response.text()) === 'success') acked.push(n);
+        } catch {
+          // the connection died with the process: not acknowledged, so WeCom would retry it
+        }
+      }
+    };
+    const senders = Array.from({ length: 16 }, sender);
+    while (acked.length < 400) await new Promise((r) => setTimeout(r, 5));
+    first.child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(senders);
+    await new Promise((r) => first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r));
+    expect(first.child.signalCode).toBe('SIGKILL');
+    expect(sent).toBeGreaterThan(acked.length); // some were in flight when it died
+
+    const second = await startServe(config);
+    const store = openStore(database.url);
+    try {
+      let ids = new Set<string>();
+      for (let tries = 0; tries < 200; tries++) {
+        const events = await store.listEvents({ tenantId: 'acme', limit: 100_000 });
+        ids = new Set(events.map((e) => String(e.data.externalUserId)));
+        if (acked.every((n) => ids.has(`wmKill${n}`))) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const missing = acked.filter((n) => !ids.has(`wmKill${n}`));
+      expect(missing).toEqual([]);
+      expect(await store.inboxDepth()).toBe(0);
+    } finally {
+      await store.close();
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+    }
+  });
+});

@@ -1,12 +1,12 @@
 // Hono routes WeCom calls: URL verification (GET) and callbacks (POST), for enterprise apps and for suites.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { LianjieError, isLianjieError } from '../errors.ts';
 import type { InboxWriter } from '../inbox/writer.ts';
 import type { HostMetrics } from '../ops/metrics.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { CallbackTarget, Directory } from './directory.ts';
 import { callbackQuery } from './query.ts';
+import { readBodyText } from './read-body.ts';
 import { checkCallback, verifyEcho, type CallbackOrigin } from './verify.ts';
 
 export const callbackBodyLimit = 64 * 1024;
@@ -22,10 +22,6 @@ export interface CallbackDeps {
 export function callbackRoutes(deps: CallbackDeps): Hono {
   const routes = new Hono();
   const now = deps.now ?? Date.now;
-  const limit = bodyLimit({
-    maxSize: callbackBodyLimit,
-    onError: (c) => reject(c, deps, routeOf(c), new LianjieError('request.too_large', `body exceeds ${callbackBodyLimit} bytes`)),
-  });
 
   const appTarget = (c: Context): { target: CallbackTarget; origin: CallbackOrigin } => {
     const tenantId = c.req.param('tenantId')!;
@@ -51,10 +47,11 @@ export function callbackRoutes(deps: CallbackDeps): Hono {
         return reject(c, deps, routeOf(c), error);
       }
     });
-    routes.post(path, limit, async (c) => {
+    routes.post(path, async (c) => {
       try {
         const { target, origin } = resolve(c);
-        const checked = checkCallback(target, origin, callbackQuery(c.req.url), await c.req.text(), now());
+        const body = await readBodyText(c, callbackBodyLimit);
+        const checked = checkCallback(target, origin, callbackQuery(c.req.url), body, now());
         try {
           await deps.writer.write(checked.envelope);
         } catch (error) {

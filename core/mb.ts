@@ -1,0 +1,17 @@
+import { createDecipheriv, createSecretKey } from 'node:crypto';
+import { parseAesKey, decrypt, encrypt, verifySignature, signature } from './src/wecom/crypto.ts';
+const aes = parseAesKey('jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C');
+const msg = '<xml>' + 'x'.repeat(400) + '</xml>';
+const c = encrypt(aes, msg, 'wx5823bf96d3bd56c7');
+const N = 100000;
+const time = (name: string, f: () => unknown) => { for (let i = 0; i < 1000; i++) f(); const t = performance.now(); for (let i = 0; i < N; i++) f(); console.log(name.padEnd(12), ((performance.now() - t) * 1000 / N).toFixed(2), 'us'); };
+time('decrypt', () => decrypt(aes, c));
+time('regex', () => /^[A-Za-z0-9+/]*={0,2}$/.test(c));
+time('b64', () => Buffer.from(c, 'base64'));
+time('b64rt', () => Buffer.from(c, 'base64').toString('base64') === c);
+const sig = signature('QDG6eK', '1409659813', '1372623149', c);
+time('verify', () => verifySignature('QDG6eK', '1409659813', '1372623149', c, sig));
+const ecb = createDecipheriv('aes-256-ecb', aes.key, null); ecb.setAutoPadding(false);
+const buf = Buffer.from(c, 'base64');
+console.log('ecb out len', ecb.update(buf).length, buf.length);
+time('ecb', () => ecb.update(buf));

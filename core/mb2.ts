@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { loadConfig } from './src/config/load.ts';
+import { createHost } from './src/host.ts';
+import { signedCallback } from './src/wecom/simulator/callbacks.ts';
+import { createLogger } from './src/ops/logger.ts';
+import { parseEnvelope } from './src/wecom/envelope.ts';
+import { callbackQuery } from './src/ingress/query.ts';
+const { config } = loadConfig('/tmp/prof/cfg.json');
+const host = createHost(config, { decode: false, logger: createLogger('silent') });
+await host.store.migrate();
+const keys = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', receiveId: 'wx5823bf96d3bd56c7' };
+const reqs = Array.from({ length: 2000 }, (_, i) => signedCallback(keys, `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${1700000000 + i}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[s]]></UserID><ExternalUserID><![CDATA[wm${i}]]></ExternalUserID></xml>`, { agentId: 218 }));
+const bare = new Hono(); bare.post('/wecom/callback/:t/:a', async (c) => { await c.req.text(); return c.text('success'); });
+async function run(name: string, app: { request: Hono['request'] }, conc = 50, N = 20000) {
+  const t = performance.now(); let i = 0;
+  await Promise.all(Array.from({ length: conc }, async () => { while (i < N) { const r = reqs[i++ % reqs.length]!; const res = await app.request(`/wecom/callback/acme/crm?${r.query}`, { method: 'POST', body: r.body, headers: { 'content-length': String(Buffer.byteLength(r.body)) } }); await res.text(); } }));
+  console.log(name.padEnd(10), ((performance.now() - t) * 1000 / N).toFixed(1), 'us/req');
+}
+await run('bare', bare); await run('host', host.app); await run('bare', bare); await run('host', host.app);
+const r = reqs[0]!;
+const N = 100000; let t = performance.now();
+for (let i = 0; i < N; i++) parseEnvelope(r.body);
+console.log('envelope', ((performance.now() - t) * 1000 / N).toFixed(2));
+t = performance.now();
+for (let i = 0; i < N; i++) callbackQuery('http://x/wecom/callback/acme/crm?' + r.query);
+console.log('query', ((performance.now() - t) * 1000 / N).toFixed(2));
+const env = Array.from({ length: 50 }, (_, i) => ({ route: 'app' as const, tenantId: 'acme', appId: 'crm', suiteId: null, msgSignature: 'a'.repeat(40), timestamp: '1', nonce: '2', encrypt: reqs[i]!.encrypt, receivedAt: Date.now() }));
+t = performance.now();
+for (let i = 0; i < 400; i++) await host.store.appendInbox(env);
+console.log('append/row', ((performance.now() - t) * 1000 / 20000).toFixed(2));
+await host.close();

@@ -1,0 +1,37 @@
+// Reads a request body as text within a byte limit. A declared Content-Length is checked before reading and
+// lets @hono/node-server take its fast path; Hono's bodyLimit middleware forces a web stream on every request
+// (measured: about a third of the ack path's CPU).
+import type { Context } from 'hono';
+import { LianjieError } from '../errors.ts';
+
+export async function readBodyText(c: Context, limit: number): Promise<string> {
+  // Under @hono/node-server the Node request is at hand; building a Headers object just to read one costs more.
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
+  const header = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
+  const declared = Array.isArray(header) ? header[0] : header;
+  if (declared !== undefined) {
+    if (!/^\d+$/.test(declared)) throw new LianjieError('request.invalid', 'Content-Length is not a number');
+    if (Number(declared) > limit) throw tooLarge(limit);
+    return c.req.text();
+  }
+  const stream = c.req.raw.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(limit: number): LianjieError {
+  return new LianjieError('request.too_large', `body exceeds ${limit} bytes`);
+}

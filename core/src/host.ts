@@ -37,8 +37,11 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
   const metrics = createHostMetrics();
   const directory = createDirectory(config);
-  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
+  const decoder = createDecoder({
+    store, decodeRow: createRowDecoder(directory), metrics, logger,
+    ingressBusy: () => Date.now() - writer.lastCommitAt() < 100,
+  });
 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));

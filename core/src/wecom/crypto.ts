@@ -1,7 +1,7 @@
 // WeCom's callback crypto (WXBizMsgCrypt): SHA-1 signatures and AES-256-CBC with 32-byte PKCS#7 blocks.
 // Signing and encryption come from WeCom's own package; decryption is ours because that package accepts
 // bad padding, lenient base64 and out-of-range lengths without complaint (see docs/decisions.md).
-import { createDecipheriv, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
+import { createDecipheriv, createSecretKey, timingSafeEqual, type Decipheriv, type KeyObject } from 'node:crypto';
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 import { LianjieError } from '../errors.ts';
 
@@ -15,7 +15,7 @@ export interface AesKey {
    * ciphertext block, and ECB holds no state between whole blocks, so one decipher serves every callback:
    * creating a CBC decipher per callback cost ~13 µs, this ~3 µs (measured on 500-byte messages).
    */
-  blockDecipher: Decipher;
+  blockDecipher: Decipheriv;
 }
 
 export interface Decrypted {

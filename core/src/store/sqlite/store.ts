@@ -26,6 +26,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  sqlite.pragma('wal_autocheckpoint = 20000');
+  sqlite.pragma('cache_size = -65536');
   const db = drizzle({ client: sqlite });
   // Statements are prepared on first use: before migrate() the tables they name do not exist yet.
   let writes: ReturnType<typeof prepareWrites> | undefined;

@@ -38,10 +38,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const metrics = createHostMetrics();
   const directory = createDirectory(config);
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
-  const decoder = createDecoder({
-    store, decodeRow: createRowDecoder(directory), metrics, logger,
-    ingressBusy: () => Date.now() - writer.lastCommitAt() < 100,
-  });
+  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger });
 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));

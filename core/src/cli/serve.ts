@@ -20,6 +20,13 @@ export const serveCommand: Command = {
     }
     const host = createHost(config);
     const { url } = await host.listen();
+    // Listen for signals before announcing the address, so whoever waits for that line can stop us gracefully.
+    // `on`, not `once`: a repeated signal during shutdown must not kill the process mid-close. Ctrl-C reaches
+    // both core/bin/lianjie.js and this process, and the launcher forwards it too, so a second SIGINT is normal.
+    const stopped = new Promise<void>((resolve) => {
+      process.on('SIGINT', resolve);
+      process.on('SIGTERM', resolve);
+    });
     const base = config.publicUrl ?? url;
     const lines = [`lianjie listening on ${url} (config: ${source}, database: ${host.store.dialect})`];
     for (const tenant of config.tenants) {
@@ -30,10 +37,7 @@ export const serveCommand: Command = {
     console.log(lines.join('\n'));
     host.logger.info({ url, source }, 'host started');
 
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stopped;
     await host.close();
     return 0;
   },

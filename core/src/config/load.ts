@@ -96,7 +96,8 @@ function findDuplicateIds(config: HostConfig): ErrorDetail[] {
 }
 
 function resolveDatabase(database: string, baseDir: string): string {
-  if (/^postgres(ql)?:\/\//.test(database) || database === ':memory:') return database;
+  // Any scheme:// URL but file: stays as written: postgres:// for the store, anything else for the store to reject.
+  if (/^(?!file:)[a-z][a-z0-9+.-]*:\/\//i.test(database) || database === ':memory:') return database;
   const file = database.startsWith('file:') ? database.slice('file:'.length) : database;
   return `file:${path.resolve(baseDir, file)}`;
 }

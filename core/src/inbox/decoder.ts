@@ -1,16 +1,16 @@
 // The background loop that decodes the inbox after acknowledgement: woken by each commit, polling as a fallback
 // (for rows written by other host processes and rows left over from before a restart). It shares the event loop
-// with the ingress, so while callbacks are arriving it decodes small batches with pauses between them: the
-// acknowledgement is what WeCom times, and a burst is meant to wait in the durable inbox, not in WeCom's retries.
+// with the ingress and paces itself to the time the ingress leaves idle (see pacer.ts).
 import type { HostMetrics } from '../ops/metrics.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { InboxRow, DecodeOutcome, Store } from '../store/types.ts';
+import { createIdlePacer, type Pacer } from './pacer.ts';
 
 export interface Decoder {
   start(): void;
   /** Asks for a pass soon (after a commit). */
   wake(): void;
-  /** Runs passes until the inbox has nothing pending. */
+  /** Runs passes, unpaced, until the inbox has nothing pending. */
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,29 +20,26 @@ export interface DecoderOptions {
   decodeRow: (row: InboxRow) => DecodeOutcome;
   metrics: HostMetrics;
   logger: Logger;
+  /** Rows per batch: small enough that one batch never holds the loop for long. */
   batchSize?: number;
   pollMs?: number;
-  /** True while callbacks are arriving; the decoder then takes `busyBatchSize` rows per `busyPauseMs`. */
-  ingressBusy?: () => boolean;
-  busyBatchSize?: number;
-  busyPauseMs?: number;
+  pacer?: Pacer;
   now?: () => number;
 }
 
 export function createDecoder(options: DecoderOptions): Decoder {
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 50;
   const pollMs = options.pollMs ?? 500;
-  const busy = options.ingressBusy ?? (() => false);
-  const busyBatchSize = options.busyBatchSize ?? 20;
-  const busyPauseMs = options.busyPauseMs ?? 25;
+  const pacer = options.pacer ?? createIdlePacer();
   const now = options.now ?? Date.now;
   let running = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  // The pending sleep: stop() always ends it, wake() only when it is a wait for new work (not a pacing pause).
+  let endSleep: (() => void) | undefined;
+  let sleepIsIdle = false;
 
-  const pass = async (limit = batchSize): Promise<number> => {
-    const result = await options.store.decodePending(limit, options.decodeRow);
+  const pass = async (): Promise<number> => {
+    const result = await options.store.decodePending(batchSize, options.decodeRow);
     if (result.processed === 0) return 0;
     const decodedAt = now();
     for (const at of result.receivedAt) options.metrics.decodeLag.observe(Math.max(0, decodedAt - at) / 1000);
@@ -53,26 +50,32 @@ export function createDecoder(options: DecoderOptions): Decoder {
     return result.processed;
   };
 
+  const sleep = (ms: number, idle: boolean) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    sleepIsIdle = idle;
+    endSleep = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  }).finally(() => {
+    endSleep = undefined;
+  });
+
   const run = async (): Promise<void> => {
     while (running) {
-      const yielding = busy();
-      const limit = yielding ? busyBatchSize : batchSize;
+      const started = performance.now();
       let processed = 0;
       try {
-        processed = await pass(limit);
+        processed = await pass();
       } catch (error) {
         options.logger.error({ err: error }, 'decode pass failed; retrying after the poll interval');
       }
       if (!running) break;
-      if (processed >= limit && !yielding) continue;
-      const pause = processed >= limit ? busyPauseMs : pollMs;
-      await new Promise<void>((resolve) => {
-        // A wake-up during a busy pause is ignored: the pause is the point.
-        wakeUp = processed >= limit ? undefined : resolve;
-        timer = setTimeout(resolve, pause);
-      });
-      clearTimeout(timer);
-      wakeUp = undefined;
+      if (processed < batchSize) {
+        await sleep(pollMs, true); // caught up: wait for the next commit
+      } else {
+        await sleep(pacer.pauseAfter(performance.now() - started), false);
+      }
     }
   };
 
@@ -83,14 +86,14 @@ export function createDecoder(options: DecoderOptions): Decoder {
       loop = run();
     },
     wake() {
-      wakeUp?.();
+      if (sleepIsIdle) endSleep?.();
     },
     async drain() {
       while ((await pass()) > 0) { /* keep going until nothing is pending */ }
     },
     async stop() {
       running = false;
-      wakeUp?.();
+      endSleep?.();
       await loop;
     },
   };

@@ -7,8 +7,6 @@ export interface InboxWriter {
   write(envelope: InboxEnvelope): Promise<string>;
   /** Resolves once everything handed to `write` so far has been written (or failed). */
   flush(): Promise<void>;
-  /** When the last batch was committed (epoch ms), or 0. */
-  lastCommitAt(): number;
 }
 
 interface Pending {
@@ -28,7 +26,6 @@ export function createInboxWriter(store: Store, options: InboxWriterOptions = {}
   const maxBatch = options.maxBatch ?? 512;
   let queue: Pending[] = [];
   let writing: Promise<void> | undefined;
-  let committedAt = 0;
 
   const drain = async (): Promise<void> => {
     // Let the requests already read from the sockets join this batch before committing.
@@ -39,7 +36,6 @@ export function createInboxWriter(store: Store, options: InboxWriterOptions = {}
       try {
         const ids = await store.appendInbox(batch.map((p) => p.envelope));
         batch.forEach((p, i) => p.resolve(ids[i]!));
-        committedAt = Date.now();
         options.onCommitted?.(batch.length);
       } catch (error) {
         for (const p of batch) p.reject(error);
@@ -58,6 +54,5 @@ export function createInboxWriter(store: Store, options: InboxWriterOptions = {}
     async flush() {
       while (writing) await writing;
     },
-    lastCommitAt: () => committedAt,
   };
 }

@@ -32,7 +32,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       await store.migrate();
       await reopen().migrate();
       expect(await store.ready()).toBe(true);
-      expect(await store.inboxDepth()).toBe(0);
+      expect(await store.countInbox('pending')).toBe(0);
     });
 
     describe('once migrated', () => {
@@ -55,7 +55,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
       it('stores dead-letter envelopes as dead with their code and message, outside the queue', async () => {
         const [id] = await store.appendInbox([envelope({ deadLetter: { code: 'wecom.decrypt_failed', message: 'bad padding' } })]);
         await store.appendInbox([envelope()]);
-        expect(await store.inboxDepth()).toBe(1);
+        expect(await store.countInbox('pending')).toBe(1);
         const [dead] = await store.listInbox('dead');
         expect(dead).toMatchObject({ id, status: 'dead', errorCode: 'wecom.decrypt_failed', errorMessage: 'bad padding', eventId: null });
         expect(dead?.processedAt).toEqual(expect.any(Number));
@@ -70,7 +70,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         const first = await store.decodePending(2, decode);
         expect(first).toEqual({ processed: 2, inserted: 2, duplicates: 0, dead: 0, receivedAt: [t0 + 10, t0 + 20] });
         expect(seen.map((r) => r.id)).toEqual([ids[1], ids[2]]);
-        expect(await store.inboxDepth()).toBe(1);
+        expect(await store.countInbox('pending')).toBe(1);
         const second = await store.decodePending(10, decode);
         expect(second).toMatchObject({ processed: 1, inserted: 1, receivedAt: [t0 + 30] });
         expect(await store.decodePending(10, decode)).toEqual({ processed: 0, inserted: 0, duplicates: 0, dead: 0, receivedAt: [] });
@@ -150,11 +150,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreHandle
         await store.appendInbox(Array.from({ length: 105 }, () => envelope()));
         expect(await store.listInbox('pending')).toHaveLength(100);
         expect(await store.listInbox('pending', 3)).toHaveLength(3);
-        expect(await store.inboxDepth()).toBe(105);
+        expect(await store.countInbox('pending')).toBe(105);
         await store.decodePending(1000, recordingDecoder().decode);
         expect(await store.listEvents({})).toHaveLength(100);
         expect(await store.countEvents()).toBe(105);
-        expect(await store.inboxDepth()).toBe(0);
+        expect(await store.countInbox('pending')).toBe(0);
       });
 
       it('round-trips data JSON and raw text exactly, across a reopen', async () => {

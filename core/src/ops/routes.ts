@@ -11,7 +11,7 @@ export function opsRoutes(deps: { store: Store; metrics: HostMetrics }): Hono {
     return c.json({ status: ready ? 'ready' : 'not ready', database: deps.store.dialect }, ready ? 200 : 503);
   });
   routes.get('/metrics', async (c) => {
-    const inboxDepth = await deps.store.inboxDepth().catch(() => -1);
+    const inboxDepth = await deps.store.countInbox('pending').catch(() => -1);
     return c.text(deps.metrics.render({ inboxDepth }), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
   return routes;

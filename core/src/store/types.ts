@@ -89,7 +89,7 @@ export interface Store {
   listEvents(query: EventQuery): Promise<StoredEvent[]>;
   countEvents(query?: Omit<EventQuery, 'limit'>): Promise<number>;
   listInbox(status: InboxStatus, limit?: number): Promise<InboxRow[]>;
-  /** Pending inbox rows. */
-  inboxDepth(): Promise<number>;
+  /** Inbox rows with this status; pending rows (the inbox depth) by default. */
+  countInbox(status?: InboxStatus): Promise<number>;
   close(): Promise<void>;
 }

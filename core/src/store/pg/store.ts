@@ -99,8 +99,8 @@ export function createPgStore(options: PgStoreOptions): Store {
       return rows.map(toInboxRow);
     },
 
-    async inboxDepth() {
-      const [row] = await db.select({ n: count() }).from(inbox).where(eq(inbox.status, 'pending'));
+    async countInbox(status = 'pending') {
+      const [row] = await db.select({ n: count() }).from(inbox).where(eq(inbox.status, status));
       return row?.n ?? 0;
     },
 

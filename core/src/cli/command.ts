@@ -4,7 +4,6 @@ import { isLianjieError } from '../errors.ts';
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }

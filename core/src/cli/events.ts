@@ -5,7 +5,6 @@ import { configOption, parse, type Command } from './command.ts';
 
 export const eventsCommand: Command = {
   name: 'events',
-  summary: 'list stored canonical events',
   usage: `lianjie events list (--tenant <id> | --suite <id>) [--type <type>] [--limit <n>] [--json] [--config <file>]
 
   --tenant <id>        events of this tenant

@@ -1,10 +1,18 @@
-// The `lianjie` command line: dispatches to one file per subcommand.
-import { eventsCommand } from './events.ts';
-import { migrateCommand } from './migrate.ts';
+// The `lianjie` command line: dispatches to one file per subcommand, loading only the one that runs
+// (the store and server modules take most of a second to load, too long for `--help`).
 import { reportFailure, type Command } from './command.ts';
-import { serveCommand } from './serve.ts';
 
-const commands: Command[] = [serveCommand, migrateCommand, eventsCommand];
+interface Entry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const commands: Entry[] = [
+  { name: 'serve', summary: 'run the host: WeCom callbacks, inbox decoding, health and metrics', load: async () => (await import('./serve.ts')).serveCommand },
+  { name: 'migrate', summary: 'apply database migrations (also done on every start)', load: async () => (await import('./migrate.ts')).migrateCommand },
+  { name: 'events', summary: 'list stored canonical events', load: async () => (await import('./events.ts')).eventsCommand },
+];
 
 function overview(): string {
   return ['usage: lianjie <command> [options]', '', 'commands:',
@@ -17,11 +25,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(overview());
     return name ? 0 : 1;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     console.error(`lianjie: unknown command "${name}"\n\n${overview()}`);
     return 1;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(`usage: ${command.usage}`);
     return 0;

@@ -5,7 +5,6 @@ import { configOption, parse, type Command } from './command.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'apply database migrations (also done on every start)',
   usage: `lianjie migrate [--config <file>]
 
   --config, -c <file>  host config (default ./lianjie.config.json, else the embedded demo config)`,

@@ -5,7 +5,6 @@ import { configOption, parse, type Command } from './command.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the host: WeCom callbacks, inbox decoding, health and metrics',
   usage: `lianjie serve [--config <file>] [--port <n>]
 
   --config, -c <file>  host config (default ./lianjie.config.json, else the embedded demo config)

@@ -1,21 +1,10 @@
 // Runs the caller's decoder over claimed rows and turns every outcome, even a throw or a malformed event, into a row
 // we can write: one bad row must become a dead letter, never an exception that rolls back (and so re-blocks) the batch.
+import type { EventRecord } from './rows.ts';
 import type { CanonicalEvent, DecodeBatchResult, DecodeOutcome, InboxRow } from './types.ts';
 
 /** An event as both dialects insert it: epoch ms, data as JSON text. */
-export interface EventValues {
-  id: string;
-  tenantId: string | null;
-  appId: string | null;
-  suiteId: string | null;
-  type: string;
-  occurredAt: number;
-  receivedAt: number;
-  dedupKey: string;
-  data: string;
-  raw: string;
-  inboxId: string;
-}
+export type EventValues = Omit<EventRecord, 'data'> & { data: string };
 
 export type RowPlan =
   | { row: InboxRow; kind: 'event'; event: EventValues }

@@ -22,24 +22,8 @@ export function inboxValues(id: string, e: InboxEnvelope, now: number): InboxVal
   ];
 }
 
-/** An inbox row as drizzle returns it for either dialect's table. */
-export interface InboxRecord {
-  id: string;
-  route: 'app' | 'suite';
-  tenantId: string | null;
-  appId: string | null;
-  suiteId: string | null;
-  msgSignature: string;
-  timestamp: string;
-  nonce: string;
-  encrypt: string;
-  receivedAt: number;
-  status: InboxStatus;
-  errorCode: string | null;
-  errorMessage: string | null;
-  eventId: string | null;
-  processedAt: number | null;
-}
+/** An inbox row as drizzle returns it for either dialect's table (PostgreSQL bigints may arrive as strings). */
+export type InboxRecord = Omit<InboxRow, 'receivedAt' | 'processedAt'> & { receivedAt: number | string; processedAt: number | string | null };
 
 export function toInboxRow(r: InboxRecord): InboxRow {
   return {
@@ -50,20 +34,8 @@ export function toInboxRow(r: InboxRecord): InboxRow {
   };
 }
 
-/** An event row as drizzle returns it for either dialect's table (data already parsed). */
-export interface EventRecord {
-  id: string;
-  tenantId: string | null;
-  appId: string | null;
-  suiteId: string | null;
-  type: string;
-  occurredAt: number;
-  receivedAt: number;
-  dedupKey: string;
-  data: Record<string, unknown>;
-  raw: string;
-  inboxId: string;
-}
+/** An event row as drizzle returns it for either dialect's table: epoch ms, data already parsed. */
+export type EventRecord = Omit<StoredEvent, 'occurredAt' | 'receivedAt'> & { occurredAt: number; receivedAt: number };
 
 export function toStoredEvent(r: EventRecord): StoredEvent {
   return {

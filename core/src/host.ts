@@ -14,6 +14,9 @@ import { opsRoutes } from './ops/routes.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
+/** How long `close()` waits for requests in flight before cutting their connections. */
+const closeGraceMs = 5000;
+
 export interface Host {
   app: Hono;
   store: Store;
@@ -54,15 +57,25 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
     app, store, decoder, metrics, logger,
     async listen() {
       await store.migrate();
-      if (options.decode !== false) decoder.start();
-      return new Promise((resolve) => {
+      const address = await new Promise<{ url: string; port: number }>((resolve, reject) => {
         server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
           resolve({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`, port: info.port });
         });
+        server.once('error', (error: NodeJS.ErrnoException) => {
+          reject(new LianjieError('internal', `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`, [], { cause: error }));
+        });
       });
+      if (options.decode !== false) decoder.start();
+      return address;
     },
     async close() {
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) {
+        // Requests in flight get a grace period to finish; connections still open after it are cut.
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        const grace = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), closeGraceMs);
+        await closed;
+        clearTimeout(grace);
+      }
       await writer.flush();
       await decoder.stop();
       await store.close();

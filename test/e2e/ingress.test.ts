@@ -104,6 +104,18 @@ describe.each(dialects)('ingress on %s', (dialect) => {
     expect(churn).toMatchObject({ suiteId: demoSuiteId, data: { externalUserId: 'wmGone' } });
   });
 
+  it('accepts a suite data callback encrypted to the authorising corp, and attributes it to that tenant', async () => {
+    const message = `<xml><ToUserName><![CDATA[${suiteCorpId}]]></ToUserName><FromUserName><![CDATA[lisi]]></FromUserName><CreateTime>1700000450</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content><MsgId>88990011</MsgId><AgentID>1</AgentID></xml>`;
+    const cb = signedCallback({ ...demoKeys, receiveId: suiteCorpId }, message, { toUserName: suiteCorpId });
+    expect((await h.post(`/wecom/suite/${demoSuiteId}?${cb.query}`, cb.body)).text).toBe('success');
+    await drain();
+    const [text] = await h.host.store.listEvents({ tenantId: 'beta', type: 'wecom.message.text' });
+    expect(text).toMatchObject({ suiteId: demoSuiteId, data: { content: '你好' } });
+    // A corp no tenant holds is still refused: the receive id must be one this suite can be sent.
+    const stranger = signedCallback({ ...demoKeys, receiveId: 'wwStrangerCorp' }, message);
+    expect((await h.post(`/wecom/suite/${demoSuiteId}?${stranger.query}`, stranger.body)).status).toBe(400);
+  });
+
   describe('refuses bad input with a clear status and message, storing no event', () => {
     const message = addContact('badguy', 'wmBad', 1700000500);
     const valid = () => signedCallback(appKeys, message, { agentId: 218 });

@@ -18,7 +18,10 @@ export const serveCommand: Command = {
       config.port = port;
     }
     const host = createHost(config);
-    const { url } = await host.listen();
+    const { url } = await host.listen().catch(async (error: unknown) => {
+      await host.close();
+      throw error;
+    });
     // Listen for signals before announcing the address, so whoever waits for that line can stop us gracefully.
     // `on`, not `once`: a repeated signal during shutdown must not kill the process mid-close. Ctrl-C reaches
     // both core/bin/lianjie.js and this process, and the launcher forwards it too, so a second SIGINT is normal.

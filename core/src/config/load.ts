@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LianjieError, type ErrorDetail } from '../errors.ts';
+import { jsonErrorWhere } from '../json-error.ts';
 import { schemaCheck } from '../schema/validator.ts';
 import { demoConfig } from './demo.ts';
 import type { HostConfig } from './types.ts';
@@ -24,12 +25,18 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
     const config = parseConfig(demoConfig(), env);
     return { config: { ...config, database: resolveDatabase(config.database, process.cwd()) }, source: 'demo' };
   }
+  let text: string;
+  try {
+    text = readFileSync(chosen, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new LianjieError('config.unreadable', `cannot read config ${chosen}: ${reason}`, [], { cause: error });
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(chosen, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new LianjieError('config.unreadable', `cannot read config ${chosen}: ${reason}`, [], { cause: error });
+    throw new LianjieError('config.unreadable', `cannot read config ${chosen}: ${jsonErrorWhere(text, error)}`);
   }
   const config = parseConfig(raw, env);
   return { config: { ...config, database: resolveDatabase(config.database, path.dirname(path.resolve(chosen))) }, source: chosen };

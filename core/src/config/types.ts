@@ -18,6 +18,7 @@ export interface TenantConfig {
 
 export interface SuiteConfig {
   id: string;
+  providerCorpId?: string;
   secret?: string;
   token: string;
   encodingAesKey: string;

@@ -27,7 +27,9 @@ export function createRowDecoder(directory: Directory): (row: InboxRow) => Decod
       const fields = parseMessage(opened.message);
       const source = row.route === 'suite' ? { route: 'suite' as const, suiteId: row.suiteId ?? '' } : { route: 'app' as const, corpId: target.tenant?.corpId ?? '' };
       const normalized = normalize(fields, source);
-      const tenantId = row.tenantId ?? (normalized.authCorpId ? directory.tenantByCorpId(normalized.authCorpId)?.id ?? null : null);
+      // Suite events name their corp in AuthCorpId; a suite's data callbacks are encrypted to the corp instead.
+      const corpId = normalized.authCorpId ?? (row.route === 'suite' ? opened.receiveId : undefined);
+      const tenantId = row.tenantId ?? (corpId ? directory.tenantByCorpId(corpId)?.id ?? null : null);
       const event: CanonicalEvent = {
         id: newId('evt'),
         tenantId,

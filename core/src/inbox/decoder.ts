@@ -37,6 +37,8 @@ export function createDecoder(options: DecoderOptions): Decoder {
   // The pending sleep: stop() always ends it, wake() only when it is a wait for new work (not a pacing pause).
   let endSleep: (() => void) | undefined;
   let sleepIsIdle = false;
+  // A commit that lands while a pass is running must not wait for the next poll.
+  let wakeRequested = false;
 
   const pass = async (): Promise<number> => {
     const result = await options.store.decodePending(batchSize, options.decodeRow);
@@ -72,6 +74,10 @@ export function createDecoder(options: DecoderOptions): Decoder {
       }
       if (!running) break;
       if (processed < batchSize) {
+        if (wakeRequested) {
+          wakeRequested = false;
+          continue;
+        }
         await sleep(pollMs, true); // caught up: wait for the next commit
       } else {
         await sleep(pacer.pauseAfter(performance.now() - started), false);
@@ -86,7 +92,8 @@ export function createDecoder(options: DecoderOptions): Decoder {
       loop = run();
     },
     wake() {
-      if (sleepIsIdle) endSleep?.();
+      if (endSleep && sleepIsIdle) endSleep();
+      else wakeRequested = true;
     },
     async drain() {
       while ((await pass()) > 0) { /* keep going until nothing is pending */ }

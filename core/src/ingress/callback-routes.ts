@@ -56,7 +56,7 @@ export function callbackRoutes(deps: CallbackDeps): Hono {
           await deps.writer.write(checked.envelope);
         } catch (error) {
           deps.logger.error({ err: error, route: origin.route }, 'inbox write failed; WeCom will retry');
-          throw new LianjieError('store.unavailable', 'the callback could not be stored; retry later', [], { cause: error });
+          throw isLianjieError(error) ? error : new LianjieError('store.unavailable', 'the callback could not be stored; retry later', [], { cause: error });
         }
         if (checked.failure) {
           deps.logger.warn({ route: origin.route, tenantId: origin.tenantId, suiteId: origin.suiteId, code: checked.failure.code }, 'verified callback parked as a dead letter');

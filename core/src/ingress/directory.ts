@@ -35,8 +35,12 @@ export function createDirectory(config: HostConfig): Directory {
     }
   }
   const suites = new Map<string, CallbackTarget>();
+  // A suite's command callbacks are encrypted to its SuiteID; data callbacks to the authorising corp's CorpID,
+  // and some URL verifications to the provider's own CorpID (REFERENCE.md §1.6).
+  const corpIds = config.tenants.map((tenant) => tenant.corpId);
   for (const suite of config.suites) {
-    suites.set(suite.id, { route: 'suite', token: suite.token, aes: parseAesKey(suite.encodingAesKey), receiveIds: [suite.id], suite });
+    const receiveIds = [suite.id, ...(suite.providerCorpId ? [suite.providerCorpId] : []), ...corpIds];
+    suites.set(suite.id, { route: 'suite', token: suite.token, aes: parseAesKey(suite.encodingAesKey), receiveIds, suite });
   }
   return {
     app: (tenantId, appId) => apps.get(`${tenantId}/${appId}`),

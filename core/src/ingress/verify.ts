@@ -84,6 +84,6 @@ function assertAddressedTo(target: CallbackTarget, toUserName?: string, agentId?
   }
   const expected = target.app?.agentId;
   if (agentId !== undefined && agentId !== '' && expected !== undefined && agentId !== String(expected)) {
-    throw new LianjieError('wecom.envelope_invalid', `AgentID "${agentId}" is not this app's agent ${expected}`);
+    throw new LianjieError('wecom.envelope_invalid', `AgentID "${agentId}" is not this app's agent`);
   }
 }

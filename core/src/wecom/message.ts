@@ -1,6 +1,7 @@
 // Turns a decrypted WeCom message (XML, or JSON in JSON-mode callbacks) into a plain object of its fields.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LianjieError } from '../errors.ts';
+import { jsonErrorWhere } from '../json-error.ts';
 
 /** A decoded message: element name → text, nested object, or array for repeated elements. */
 export type MessageFields = Record<string, unknown>;
@@ -44,7 +45,7 @@ function parseJson(text: string): MessageFields {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new LianjieError('wecom.message_invalid', `message is not valid JSON: ${(error as Error).message}`);
+    throw new LianjieError('wecom.message_invalid', `message is ${jsonErrorWhere(text, error)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new LianjieError('wecom.message_invalid', 'JSON message is not an object');

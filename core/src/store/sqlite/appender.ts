@@ -6,6 +6,8 @@ import type { ConnectionOptions } from './connection.ts';
 
 export interface Appender {
   append(rows: unknown[][]): Promise<void>;
+  /** Set once the thread has died: this appender will never append again and must be replaced. */
+  failure(): Error | undefined;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export function createThreadAppender(connection: ConnectionOptions, columns: rea
 
   return {
     append: (rows) => send({ rows }),
+    failure: () => failure,
     async close() {
       if (failure) return;
       closing = true;

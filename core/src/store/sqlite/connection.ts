@@ -9,8 +9,9 @@ export interface ConnectionOptions {
 
 export function openConnection(options: ConnectionOptions): Database.Database {
   const sqlite = new Database(options.file);
-  sqlite.pragma('journal_mode = WAL');
+  // busy_timeout first: switching to WAL needs the lock, and another connection may hold it right now.
   sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
+  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   // Checkpoints copy the WAL into the file inside whichever commit crosses the threshold; a larger WAL makes
   // that rarer on the acknowledgement path (measured: ~15% more callbacks per second).

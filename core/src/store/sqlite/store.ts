@@ -31,10 +31,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const w = () => (writes ??= prepareWrites(sqlite));
   // A file gets its own append thread; an in-memory database exists only on this connection.
   let appender: Appender | undefined;
-  const append = (rows: InboxValues[]): Promise<void> => {
-    if (options.file === ':memory:') return Promise.resolve(w().appendAll(rows));
+  // While appends fail (thread dead, file unwritable) the store is not ready; a dead thread is replaced,
+  // at most once a second so that a flood of callbacks cannot turn into a flood of thread starts.
+  let appendFailedAt = 0;
+  const append = async (rows: InboxValues[]): Promise<void> => {
+    if (options.file === ':memory:') return w().appendAll(rows);
+    if (appender?.failure()) {
+      if (Date.now() - appendFailedAt < 1000) throw appender.failure();
+      appender = undefined;
+    }
     appender ??= createThreadAppender(options, inboxColumns);
-    return appender.append(rows);
+    try {
+      await appender.append(rows);
+      appendFailedAt = 0;
+    } catch (error) {
+      appendFailedAt = Date.now();
+      throw error;
+    }
   };
   let closed = false;
 
@@ -60,6 +73,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   const ready = async (): Promise<boolean> => {
+    if (appendFailedAt !== 0) return false;
     try {
       const rows = sqlite.prepare(`SELECT created_at FROM ${migrationsTable}`).pluck().all();
       return allMigrationsRecorded(folder, rows);

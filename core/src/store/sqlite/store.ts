@@ -51,10 +51,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
   let closed = false;
 
-  const decodeBatch = (limit: number, decode: Parameters<Store['decodePending']>[1]): DecodeBatchResult => {
+  // Runs under the write lock, after decoding: the lock is held for the writes only, never for the decoding,
+  // so the append thread's commits (the acknowledgements) do not queue behind a batch being parsed.
+  const writeDecoded = (plans: ReturnType<typeof planRows>): DecodeBatchResult => {
     const s = w();
-    const rows = (s.claim.all(limit) as Parameters<typeof toInboxRow>[0][]).map(toInboxRow);
-    const plans = planRows(rows, decode);
     const inserted = new Map<string, string>();
     for (const plan of plans) {
       if (plan.kind !== 'event') continue;
@@ -110,8 +110,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const n = rowLimit(limit);
       // The decoder polls: an empty inbox is answered by a WAL read, without queueing for the write lock.
       if (n === 0 || !w().anyPending.get()) return { processed: 0, inserted: 0, duplicates: 0, dead: 0, receivedAt: [] };
-      // IMMEDIATE takes the write lock before reading, so two processes on one file cannot claim the same rows.
-      return sqlite.transaction(decodeBatch).immediate(n, decode);
+        // Rows are read from a WAL snapshot and decoded without the lock; marking them is guarded by
+      // `status = 'pending'`, so a second process on the same file cannot mark a row twice.
+      const rows = (w().claim.all(n) as Parameters<typeof toInboxRow>[0][]).map(toInboxRow);
+      const plans = planRows(rows, decode);
+      return sqlite.transaction(writeDecoded).immediate(plans);
     },
 
     async listEvents(query) {
@@ -167,7 +170,7 @@ function prepareWrites(sqlite: Database.Database) {
     anyPending: sqlite.prepare("SELECT 1 FROM inbox WHERE status = 'pending' LIMIT 1").pluck(),
     findEvent: sqlite.prepare('SELECT id FROM events WHERE dedup_key = ?'),
     markRow: sqlite.prepare(
-      'UPDATE inbox SET status = ?, event_id = ?, error_code = ?, error_message = ?, processed_at = ? WHERE id = ?',
+      "UPDATE inbox SET status = ?, event_id = ?, error_code = ?, error_message = ?, processed_at = ? WHERE id = ? AND status = 'pending'",
     ),
   };
 }

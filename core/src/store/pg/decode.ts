@@ -14,24 +14,19 @@ export async function decodePendingPg(
 ): Promise<DecodeBatchResult> {
   if (limit === 0) return empty();
   const client = await pool.connect();
-  let failure: Error | undefined;
   try {
     await client.query('BEGIN');
-    try {
-      const batch = await decodeIn(client, limit, decode);
-      await client.query('COMMIT');
-      return batch;
-    } catch (error) {
-      // Rolling back releases the claimed rows, so they stay pending for the next attempt (here or elsewhere).
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    const batch = await decodeIn(client, limit, decode);
+    await client.query('COMMIT');
+    client.release();
+    return batch;
   } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
+    // After a failure the connection may be lost, or still busy with a timed-out statement (a ROLLBACK would queue
+    // behind it). Released with the error, the client is closed rather than pooled, and the server aborts the open
+    // transaction when the session ends: the claimed rows stay pending for the next attempt (here or elsewhere).
+    // (A client whose connection died after COMMIT is not queryable, and pg-pool discards it on the release above.)
+    client.release(error instanceof Error ? error : new Error(String(error)));
     throw error;
-  } finally {
-    // After a failure the connection may be in any state; the pool replaces a released-with-error client.
-    client.release(failure);
   }
 }
 

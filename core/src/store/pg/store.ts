@@ -22,11 +22,29 @@ const folder = migrationsFolder('pg');
 const migrateLock = "SELECT pg_advisory_lock(hashtext('lianjie.migrate'))";
 const migrateUnlock = "SELECT pg_advisory_unlock(hashtext('lianjie.migrate'))";
 
+/**
+ * Time limits sized to WeCom's 5 s callback deadline: a write that cannot finish in time should fail (503, WeCom retries)
+ * rather than hang. connect: 3 s to get a connection. statement_timeout: the server cancels a statement after 3 s and
+ * the connection stays usable. query_timeout: 4 s without any answer (a silently dropped network, which no error ever
+ * reports) fails the query on our side, and the client is then destroyed. TCP keepalive notices a dead peer on idle
+ * clients. idle_in_transaction_session_timeout: if we vanish mid-transaction, the server ends the session and frees the
+ * claimed rows instead of holding their locks until it notices (decode runs no slow work between its statements).
+ */
+const connectTimeoutMs = 3_000;
+const sessionLimits = { statement_timeout: 3_000, query_timeout: 4_000, idle_in_transaction_session_timeout: 15_000 };
+const keepAlive = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+
 export function createPgStore(options: PgStoreOptions): Store {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: options.url, max: options.max ?? 10, connectionTimeoutMillis: connectTimeoutMs, ...sessionLimits, ...keepAlive,
+  });
   // An idle client dying (server restart, network) is reported here; unhandled, it would crash the host.
   // The pool drops that client and the next query gets a fresh one, so there is nothing else to do.
   pool.on('error', () => {});
+  // pg-pool removes its own listener while a client is lent out (decode's transaction), and an 'error' no one hears
+  // crashes the process. The same error already fails the query in flight (the caller's to handle) and marks the
+  // client unqueryable, so pg-pool destroys it on release: hearing it is all that is needed.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle({ client: pool });
   let closed = false;
 
@@ -34,22 +52,23 @@ export function createPgStore(options: PgStoreOptions): Store {
     dialect: 'postgres',
 
     async migrate() {
-      // drizzle's migrator reads then applies without a lock; two processes migrating at once would both apply.
-      const client = await pool.connect();
-      let failure: Error | undefined;
+      // A connection of its own, without the pool's statement and query timeouts: waiting for the advisory lock while
+      // another host migrates, or a long migration, may rightly take more than 4 s, and cutting it off would fail startup.
+      const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: connectTimeoutMs, ...keepAlive });
+      // A lost connection fails the statement in flight, so migrate() rejects; unheard, the 'error' would crash the host.
+      client.on('error', () => {});
+      await client.connect();
       try {
+        // drizzle's migrator reads then applies without a lock; two processes migrating at once would both apply.
         await client.query(migrateLock);
         try {
           await migrate(drizzle({ client }), { migrationsFolder: folder, migrationsTable, migrationsSchema: pgMigrationsSchema });
         } finally {
           await client.query(migrateUnlock);
         }
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-        throw error;
       } finally {
-        // A client released with an error is discarded, which also drops any advisory lock it still held.
-        client.release(failure);
+        // Closing the session also drops the advisory lock if the unlock above never ran.
+        await client.end().catch(() => {});
       }
     },
 

@@ -16,6 +16,7 @@ export const errorCodes = {
   'wecom.decrypt_failed': { status: 400, summary: 'The ciphertext does not decrypt (wrong key or bad PKCS#7 padding).' },
   'wecom.receive_id_mismatch': { status: 400, summary: 'The receive id inside the plaintext is not the one this route expects.' },
   'wecom.message_invalid': { status: 400, summary: 'The decrypted message is not well-formed XML or JSON.' },
+  'host.listen_failed': { status: 500, summary: 'The host cannot listen on the configured address and port (in use, or not allowed).' },
   'store.unavailable': { status: 503, summary: 'The database did not accept the write.' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;

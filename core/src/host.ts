@@ -40,8 +40,8 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
   const metrics = createHostMetrics();
   const directory = createDirectory(config);
-  const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
   const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger });
+  const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));
@@ -62,7 +62,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
           resolve({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`, port: info.port });
         });
         server.once('error', (error: NodeJS.ErrnoException) => {
-          reject(new LianjieError('internal', `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`, [], { cause: error }));
+          reject(new LianjieError('host.listen_failed', `cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}`, [], { cause: error }));
         });
       });
       if (options.decode !== false) decoder.start();

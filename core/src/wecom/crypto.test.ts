@@ -32,6 +32,18 @@ describe('WeCom callback crypto against the official vectors', () => {
     expect(encrypt(aes, opened.message, corpId, opened.random)).toBe(b2Encrypt);
   });
 
+  it('verifies exactly the signatures @wecom/crypto computes', () => {
+    for (const [ts, nonce] of [['1409659813', '1372623149'], ['1', 'abc'], ['1700000000', '42']]) {
+      const cipher = encrypt(aes, `m${ts}`, corpId);
+      const good = wecom.getSignature(token, ts!, nonce!, cipher);
+      expect(verifySignature(token, ts!, nonce!, cipher, good)).toBe(true);
+      expect(verifySignature(token, ts!, nonce!, cipher, good.toUpperCase())).toBe(true);
+      expect(verifySignature(token, ts!, nonce!, cipher, good.replace(/.$/, (c) => (c === '0' ? '1' : '0')))).toBe(false);
+      expect(verifySignature(token, ts!, nonce!, cipher, good.slice(1))).toBe(false);
+      expect(verifySignature('other', ts!, nonce!, cipher, good)).toBe(false);
+    }
+  });
+
   it('agrees with @wecom/crypto on valid ciphertexts', () => {
     for (const message of ['x', 'hello 你好', '<xml>' + 'a'.repeat(1000) + '</xml>']) {
       const cipher = encrypt(aes, message, corpId);

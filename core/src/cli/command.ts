@@ -24,3 +24,4 @@ export function reportFailure(error: unknown): number {
   }
   return 1;
 }
+

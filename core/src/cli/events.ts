@@ -1,7 +1,6 @@
 // `lianjie events list`: the canonical events stored for a tenant (or a suite), newest first.
-import { loadConfig } from '../config/load.ts';
-import { openStore } from '../store/open.ts';
 import { configOption, parse, type Command } from './command.ts';
+import { parseLimit, withStore } from './store-access.ts';
 
 export const eventsCommand: Command = {
   name: 'events',
@@ -21,12 +20,8 @@ export const eventsCommand: Command = {
     });
     if (positionals[0] !== 'list' || positionals.length > 1) throw new Error(`usage: ${this.usage.split('\n')[0]}`);
     if (!values.tenant === !values.suite) throw new Error('give exactly one of --tenant <id> or --suite <id>');
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${values.limit}"`);
-    const { config } = loadConfig(values.config);
-    const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
-    try {
-      await store.migrate();
+    const limit = parseLimit(values.limit);
+    await withStore(values.config, async (store) => {
       const events = await store.listEvents({ tenantId: values.tenant, suiteId: values.suite, type: values.type, limit });
       if (values.json) {
         for (const event of events) console.log(JSON.stringify(event));
@@ -35,9 +30,7 @@ export const eventsCommand: Command = {
       } else {
         for (const e of events) console.log(`${e.receivedAt}  ${e.type.padEnd(36)}  ${e.id}  ${summarise(e.data)}`);
       }
-    } finally {
-      await store.close();
-    }
+    });
     return 0;
   },
 };

@@ -1,8 +1,7 @@
 // `lianjie inbox list`: the stored callback envelopes by status, so dead letters (and a backlog) can be seen.
-import { loadConfig } from '../config/load.ts';
-import { openStore } from '../store/open.ts';
 import type { InboxStatus } from '../store/types.ts';
 import { configOption, parse, type Command } from './command.ts';
+import { parseLimit, withStore } from './store-access.ts';
 
 const statuses: InboxStatus[] = ['dead', 'pending', 'done'];
 
@@ -21,12 +20,8 @@ export const inboxCommand: Command = {
     if (positionals[0] !== 'list' || positionals.length > 1) throw new Error(`usage: ${this.usage.split('\n')[0]}`);
     const status = (values.status ?? 'dead') as InboxStatus;
     if (!statuses.includes(status)) throw new Error(`--status must be one of ${statuses.join(', ')}, got "${values.status}"`);
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${values.limit}"`);
-    const { config } = loadConfig(values.config);
-    const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
-    try {
-      await store.migrate();
+    const limit = parseLimit(values.limit);
+    await withStore(values.config, async (store) => {
       const rows = await store.listInbox(status, limit);
       for (const { encrypt: _ciphertext, ...row } of rows) {
         const where = row.route === 'suite' ? `suite ${row.suiteId}` : `${row.tenantId}/${row.appId}`;
@@ -34,9 +29,7 @@ export const inboxCommand: Command = {
         console.log(values.json ? JSON.stringify(row) : `${new Date(row.receivedAt).toISOString()}  ${row.id}  ${where.padEnd(20)}  ${reason}`);
       }
       if (rows.length === 0 && !values.json) console.log(`no ${status} envelopes`);
-    } finally {
-      await store.close();
-    }
+    });
     return 0;
   },
 };

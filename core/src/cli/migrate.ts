@@ -1,7 +1,6 @@
 // `lianjie migrate`: applies the committed migrations to the configured database.
-import { loadConfig } from '../config/load.ts';
-import { openStore } from '../store/open.ts';
 import { configOption, parse, type Command } from './command.ts';
+import { withStore } from './store-access.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -10,14 +9,7 @@ export const migrateCommand: Command = {
   --config, -c <file>  host config (default ./lianjie.config.json, else the embedded demo config)`,
   async run(argv) {
     const { values } = parse(argv, configOption);
-    const { config } = loadConfig(values.config);
-    const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
-    try {
-      await store.migrate();
-      console.log(`migrations applied (${store.dialect})`);
-    } finally {
-      await store.close();
-    }
+    await withStore(values.config, async (store) => console.log(`migrations applied (${store.dialect})`));
     return 0;
   },
 };

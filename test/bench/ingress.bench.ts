@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
+import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { openStore } from '../../core/src/store/open.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -97,10 +98,10 @@ function median(runs: Figures[]): Figures {
 
 function makeCallbacks(count: number): autocannon.Request[] {
   return Array.from({ length: count }, (_, i) => {
-    const message = `<xml><ToUserName><![CDATA[${keys.receiveId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>` +
-      `<CreateTime>${1700000000 + i}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event>` +
-      `<ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[staff${i % 50}]]></UserID>` +
-      `<ExternalUserID><![CDATA[wmBench${i}]]></ExternalUserID><State><![CDATA[store${i % 7}]]></State><WelcomeCode><![CDATA[W${i}]]></WelcomeCode></xml>`;
+    const message = contactAddedXml({
+      corpId: keys.receiveId, userId: `staff${i % 50}`, externalUserId: `wmBench${i}`, createTime: 1700000000 + i,
+      state: `store${i % 7}`, welcomeCode: `W${i}`,
+    });
     const cb = signedCallback(keys, message, { agentId: 218 });
     return { method: 'POST', path: `${route}?${cb.query}`, body: cb.body, headers: { 'content-type': 'text/xml' } };
   });

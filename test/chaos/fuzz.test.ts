@@ -1,13 +1,12 @@
 // 2,000 mutated callbacks over HTTP: none crashes the host, none is stored, and the host still serves afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
+import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys, startHost, type RunningHost } from '../support/host.ts';
 
 const keys = { ...demoKeys, receiveId: demoCorpId };
 const path = '/wecom/callback/acme/crm';
-const message = `<xml><ToUserName><![CDATA[${demoCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1700009999</CreateTime>` +
-  '<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>' +
-  '<UserID><![CDATA[fuzz]]></UserID><ExternalUserID><![CDATA[wmFuzz]]></ExternalUserID></xml>';
+const message = contactAddedXml({ corpId: demoCorpId, userId: 'fuzz', externalUserId: 'wmFuzz', createTime: 1700009999 });
 
 /** A small deterministic generator (mulberry32) so a failure can be replayed. */
 function random(seed: number): () => number {

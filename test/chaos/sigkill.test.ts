@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../core/src/store/open.ts';
 import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
+import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys, dialects, freshDatabase, type TestDatabase } from '../support/host.ts';
 
 const keys = { ...demoKeys, receiveId: demoCorpId };
@@ -26,9 +27,7 @@ function startServe(config: string): Promise<{ child: ChildProcess; url: string 
 }
 
 const contactAdded = (n: number) =>
-  `<xml><ToUserName><![CDATA[${demoCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${1700100000 + n}</CreateTime>` +
-  `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>` +
-  `<UserID><![CDATA[staff]]></UserID><ExternalUserID><![CDATA[wmKill${n}]]></ExternalUserID></xml>`;
+  contactAddedXml({ corpId: demoCorpId, userId: 'staff', externalUserId: `wmKill${n}`, createTime: 1700100000 + n });
 
 describe.each(dialects)('SIGKILL with callbacks in flight on %s', (dialect) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-kill-'));

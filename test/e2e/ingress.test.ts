@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encrypt, parseAesKey, signature } from '../../core/src/wecom/crypto.ts';
 import { queryString, signedCallback, signedEcho } from '../../core/src/wecom/simulator/callbacks.ts';
+import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys, demoSuiteId, dialects, startHost, suiteCorpId, type RunningHost } from '../support/host.ts';
 
 const appKeys = { ...demoKeys, receiveId: demoCorpId };
@@ -16,10 +17,7 @@ const b2Body = `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Enc
 const b2Plain = '<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>';
 
 const addContact = (userId: string, externalUserId: string, createTime = 1700000000) =>
-  `<xml><ToUserName><![CDATA[${demoCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${createTime}</CreateTime>` +
-  `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType>` +
-  `<UserID><![CDATA[${userId}]]></UserID><ExternalUserID><![CDATA[${externalUserId}]]></ExternalUserID><State><![CDATA[store42]]></State>` +
-  `<WelcomeCode><![CDATA[WELCOME]]></WelcomeCode></xml>`;
+  contactAddedXml({ corpId: demoCorpId, userId, externalUserId, createTime, state: 'store42', welcomeCode: 'WELCOME' });
 
 describe.each(dialects)('ingress on %s', (dialect) => {
   let h: RunningHost;

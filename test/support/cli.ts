@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { contactAddedXml as contactAdded } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys, demoSuiteId, suiteCorpId } from './host.ts';
 import { freshTempDir, type TempDir } from './tmp.ts';
 
@@ -125,10 +126,7 @@ export const lines = (text: string) => text.split('\n').filter((line) => line !=
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const contactAddedXml = (externalUserId: string) =>
-  `<xml><ToUserName><![CDATA[${demoCorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>` +
-  `<CreateTime>1700000001</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event>` +
-  `<ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[zhangsan]]></UserID>` +
-  `<ExternalUserID><![CDATA[${externalUserId}]]></ExternalUserID></xml>`;
+  contactAdded({ corpId: demoCorpId, userId: 'zhangsan', externalUserId, createTime: 1700000001 });
 
 let tmp: TempDir;
 

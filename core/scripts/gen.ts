@@ -1,7 +1,9 @@
-// `npm run gen`: writes every generated file. Tests fail when a committed one is stale.
+// `npm run gen`: writes every generated file. A test fails when a committed one is stale.
 import { writeFileSync } from 'node:fs';
-import { renderErrorTable } from '../src/error-table.ts';
+import { generatedFiles } from './generated-files.ts';
 
-const target = new URL('../../docs/errors.md', import.meta.url);
-writeFileSync(target, renderErrorTable());
-console.log('wrote docs/errors.md');
+const root = new URL('../../', import.meta.url);
+for (const file of generatedFiles) {
+  writeFileSync(new URL(file.path, root), await file.render());
+  console.log(`wrote ${file.path}`);
+}

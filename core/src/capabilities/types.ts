@@ -1,0 +1,37 @@
+// The one interface every host capability implements; the registry dispatches plugin calls to them.
+import type { Failure } from '../sandbox/result.ts';
+
+/** Who is calling: one invocation of one install. Capabilities scope everything they touch by it. */
+export interface CallScope {
+  tenantId: string;
+  installId: string;
+  pluginId: string;
+  pluginVersion: string;
+  /** Hosts the plugin's manifest lists for `http` (exact host names, or `*.suffix`). */
+  httpHosts: readonly string[];
+  runId?: string;
+  /** `runId:stepId` when a workflow step calls; effects record it ([3/6]). */
+  idempotencyKey?: string;
+}
+
+export interface CapabilityMethod {
+  /** The permission the install must hold, or null for methods every plugin may call (log). */
+  permission: string | null;
+  /** Runs with arguments already validated against `schemas/capabilities/<name>.schema.json#/$defs/<method>`. */
+  run(args: unknown, scope: CallScope): Promise<unknown>;
+}
+
+export interface Capability {
+  name: string;
+  methods: Record<string, CapabilityMethod>;
+}
+
+/** Thrown by a capability to fail the call with a coded, plugin-visible failure (no host paths or stacks). */
+export class CapabilityFailure extends Error {
+  readonly failure: Failure;
+  constructor(code: string, message: string, retryable = false) {
+    super(message);
+    this.name = 'CapabilityFailure';
+    this.failure = { code, message, retryable };
+  }
+}

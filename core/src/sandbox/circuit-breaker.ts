@@ -1,0 +1,64 @@
+// Which installs crashed sandbox workers: a suspect runs alone, a repeat offender is refused for a while.
+
+export interface CircuitBreakerOptions {
+  /** Crashes within `windowMs` that open the circuit. */
+  strikes: number;
+  windowMs: number;
+  /** How long an open circuit refuses the install. */
+  cooldownMs: number;
+}
+
+export type InstallHealth =
+  | { state: 'healthy' }
+  | { state: 'suspect'; strikes: number }
+  | { state: 'open'; until: number; reason: string };
+
+export interface QuarantineEntry {
+  installKey: string;
+  until: string;
+  reason: string;
+}
+
+export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => number = Date.now) {
+  const strikes = new Map<string, number[]>();
+  const open = new Map<string, { until: number; reason: string }>();
+
+  function recent(key: string): number[] {
+    const cutoff = now() - options.windowMs;
+    const list = (strikes.get(key) ?? []).filter((t) => t > cutoff);
+    if (list.length) strikes.set(key, list);
+    else strikes.delete(key);
+    return list;
+  }
+
+  return {
+    health(key: string): InstallHealth {
+      const circuit = open.get(key);
+      if (circuit) {
+        if (circuit.until > now()) return { state: 'open', ...circuit };
+        open.delete(key); // cool-down over: half-open, it runs alone until it behaves
+      }
+      const count = recent(key).length;
+      return count ? { state: 'suspect', strikes: count } : { state: 'healthy' };
+    },
+
+    /** Records that a worker died while running this install; returns true when that opened its circuit. */
+    strike(key: string, why: string): boolean {
+      const list = recent(key);
+      list.push(now());
+      strikes.set(key, list);
+      if (list.length < options.strikes) return false;
+      const reason = `${list.length} sandbox worker crashes within ${Math.round(options.windowMs / 1000)} s, the last: ${why}`;
+      const until = now() + options.cooldownMs;
+      open.set(key, { until, reason });
+      // After the cool-down the install is on probation: one strike, so it runs alone for a window.
+      strikes.set(key, [until]);
+      return true;
+    },
+
+    quarantined(): QuarantineEntry[] {
+      const t = now();
+      return [...open].filter(([, c]) => c.until > t).map(([installKey, c]) => ({ installKey, until: new Date(c.until).toISOString(), reason: c.reason }));
+    },
+  };
+}

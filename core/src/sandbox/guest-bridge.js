@@ -1,0 +1,236 @@
+// The isolate's half of the bridge: runs before plugin code, inside the isolate, as a plain script.
+// It captures every intrinsic it relies on first, so a plugin that patches JSON, Promise or
+// Object.prototype corrupts only itself. It speaks to the host through two Callbacks taking and
+// returning JSON strings, and hands the host three functions (its completion value).
+(function (hostCall, hostSettle) {
+  'use strict';
+  var parse = JSON.parse;
+  var stringify = JSON.stringify;
+  var create = Object.create;
+  var freeze = Object.freeze;
+  var defineProperty = Object.defineProperty;
+  var getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  var keys = Object.keys;
+  var isArray = Array.isArray;
+  var PromiseCtor = Promise;
+  var promiseThen = Promise.prototype.then;
+  var apply = Reflect.apply;
+  var WeakSetCtor = WeakSet;
+  var weakSetAdd = WeakSet.prototype.add;
+  var weakSetHas = WeakSet.prototype.has;
+  var ErrorCtor = Error;
+  var StringCtor = String;
+  var getPrototypeOf = Object.getPrototypeOf;
+  var regexTest = RegExp.prototype.test;
+  var slice = String.prototype.slice;
+  var indexOf = String.prototype.indexOf;
+  var codePattern = /^[a-z][a-z0-9_]*$/;
+
+  var handlers = { action: create(null), trigger: create(null) };
+  var registered = false;
+  var pending = create(null); // capability call id → { resolve, reject }
+  var hostFailures = new WeakSetCtor(); // failures the host produced: their codes pass through
+
+  function failure(code, message, retryable) {
+    return { ok: false, failure: { code: code, message: message, retryable: retryable } };
+  }
+
+  function register(plugin) {
+    if (registered) throw new ErrorCtor('lianjie.register may be called once');
+    if (plugin === null || typeof plugin !== 'object') throw new ErrorCtor('lianjie.register expects { actions, triggers }');
+    var kinds = ['action', 'trigger'];
+    for (var k = 0; k < kinds.length; k++) {
+      var group = plugin[kinds[k] + 's'];
+      if (group === undefined) continue;
+      var ids = keys(group);
+      for (var i = 0; i < ids.length; i++) {
+        var fn = group[ids[i]];
+        if (typeof fn !== 'function') throw new ErrorCtor(kinds[k] + ' "' + ids[i] + '" is not a function');
+        handlers[kinds[k]][ids[i]] = fn;
+      }
+    }
+    registered = true;
+  }
+
+  defineProperty(globalThis, 'lianjie', { value: freeze({ register: register }), writable: false, configurable: false, enumerable: false });
+
+  // A thrown value becomes a failure without calling anything the plugin controls (no toString,
+  // no getters): only own data properties are read.
+  function ownString(value, name) {
+    var d = getOwnPropertyDescriptor(value, name);
+    return d && typeof d.value === 'string' ? d.value : undefined;
+  }
+  function ownBoolean(value, name) {
+    var d = getOwnPropertyDescriptor(value, name);
+    return d && typeof d.value === 'boolean' ? d.value : undefined;
+  }
+  function clip(text) {
+    return text.length > 2000 ? apply(slice, text, [0, 2000]) + '…' : text;
+  }
+  function toFailure(thrown) {
+    try {
+      if (typeof thrown === 'string') return failure('plugin.error', clip(thrown), false);
+      if (thrown !== null && (typeof thrown === 'object' || typeof thrown === 'function')) {
+        var code = ownString(thrown, 'code');
+        var message = ownString(thrown, 'message');
+        var retryable = ownBoolean(thrown, 'retryable');
+        if (apply(weakSetHas, hostFailures, [thrown])) return failure(code, message, retryable === true);
+        if (code !== undefined && apply(regexTest, codePattern, [code])) {
+          return failure('plugin.' + code, clip(message === undefined ? code : message), retryable === true);
+        }
+        var name = ownString(thrown, 'name');
+        if (message === undefined) {
+          // Error objects keep name on the prototype; read it without invoking getters either.
+          var proto = getPrototypeOf(thrown);
+          name = name || (proto ? ownString(proto, 'name') : undefined);
+          return failure('plugin.error', (name || 'a non-Error value') + ' was thrown', false);
+        }
+        if (!name) {
+          var p = getPrototypeOf(thrown);
+          name = p ? ownString(p, 'name') : undefined;
+        }
+        return failure('plugin.error', clip((name ? name + ': ' : '') + message), false);
+      }
+      return failure('plugin.error', 'the plugin threw ' + (thrown === undefined ? 'undefined' : typeof thrown === 'symbol' ? 'a symbol' : StringCtor(thrown)), false);
+    } catch (e) {
+      return failure('plugin.error', 'the plugin threw a value that cannot be described', false);
+    }
+  }
+
+  function nonJson(key, value) {
+    var t = typeof value;
+    if (t === 'function' || t === 'symbol' || t === 'bigint' || (t === 'undefined' && key === '')) {
+      throw { nonJson: t === 'undefined' ? 'undefined' : 'a ' + (t === 'bigint' ? 'BigInt' : t) };
+    }
+    return value;
+  }
+  // Serialised here, under the caller's time limit, so a looping getter or a cycle fails inside
+  // the isolate instead of hanging the host's copy.
+  function serialize(output, limit) {
+    var text;
+    try {
+      text = stringify(output, nonJson);
+    } catch (e) {
+      var what = e !== null && typeof e === 'object' && ownString(e, 'nonJson');
+      if (what) return failure('action.output_not_json', 'the output contains ' + what + ', which JSON cannot carry', false);
+      var msg = e !== null && typeof e === 'object' ? ownString(e, 'message') : undefined;
+      if (msg && apply(indexOf, msg, ['circular']) >= 0) return failure('action.output_not_json', 'the output contains a cycle', false);
+      if (msg && apply(indexOf, msg, ['call stack']) >= 0) return failure('action.output_not_json', 'the output is nested too deeply', false);
+      var f = toFailure(e);
+      f.failure.message = 'serialising the output failed: ' + f.failure.message;
+      return f;
+    }
+    if (text.length > limit) {
+      return failure('action.output_too_large', 'the output is ' + text.length + ' characters, over the limit of ' + limit, false);
+    }
+    return '{"ok":true,"output":' + text + '}';
+  }
+  function encode(result) {
+    return typeof result === 'string' ? result : stringify(result);
+  }
+
+  function capabilityMethod(invocationId, capability, method, fireAndForget) {
+    return function (args) {
+      var request = stringify({ invocation: invocationId, capability: capability, method: method, args: args === undefined ? {} : args, reply: !fireAndForget });
+      var answer = parse(hostCall(request));
+      if (answer.refused) {
+        var refusal = freeze({ code: answer.refused.code, message: answer.refused.message, retryable: answer.refused.retryable });
+        apply(weakSetAdd, hostFailures, [refusal]);
+        if (fireAndForget) throw refusal;
+        return PromiseCtor.reject(refusal);
+      }
+      if (fireAndForget) return undefined;
+      return new PromiseCtor(function (resolve, reject) {
+        pending[answer.callId] = { resolve: resolve, reject: reject };
+      });
+    };
+  }
+
+  function deniedGetter(capability, why) {
+    return function () {
+      var refusal = freeze({ code: 'capability.denied', message: why, retryable: false });
+      apply(weakSetAdd, hostFailures, [refusal]);
+      throw refusal;
+    };
+  }
+
+  function buildContext(invocationId, request) {
+    var ctx = { config: request.config, idempotencyKey: request.idempotencyKey, runId: request.runId };
+    var granted = request.capabilities;
+    var names = keys(granted);
+    for (var i = 0; i < names.length; i++) {
+      var surface = {};
+      var methods = granted[names[i]];
+      for (var j = 0; j < methods.length; j++) {
+        surface[methods[j]] = capabilityMethod(invocationId, names[i], methods[j], names[i] === 'log');
+      }
+      ctx[names[i]] = freeze(surface);
+    }
+    var denied = request.denied;
+    var deniedNames = keys(denied);
+    for (var d = 0; d < deniedNames.length; d++) {
+      defineProperty(ctx, deniedNames[d], { get: deniedGetter(deniedNames[d], denied[deniedNames[d]]), enumerable: false });
+    }
+    return freeze(ctx);
+  }
+
+  // Host → guest: start one invocation. Returns the encoded result when the handler answered
+  // synchronously, or null when it returned a promise (the result then arrives through hostSettle).
+  function dispatch(requestJson) {
+    var request = parse(requestJson);
+    var handler = handlers[request.kind][request.handler];
+    if (handler === undefined) return encode(failure('action.not_found', 'the bundle registers no ' + request.kind + ' "' + request.handler + '"', false));
+    var limit = request.outputLimit;
+    var value;
+    try {
+      value = handler(parse(request.input), buildContext(request.id, request));
+    } catch (thrown) {
+      return encode(toFailure(thrown));
+    }
+    var then;
+    try {
+      then = value !== null && (typeof value === 'object' || typeof value === 'function') ? value.then : undefined;
+    } catch (thrown) {
+      return encode(toFailure(thrown));
+    }
+    if (typeof then !== 'function') return encode(serialize(value, limit));
+    var id = request.id;
+    var settled = false;
+    function settle(result) {
+      if (settled) return;
+      settled = true;
+      hostSettle(id, encode(result));
+    }
+    try {
+      apply(promiseThen, PromiseCtor.resolve(value), [
+        function (output) { settle(serialize(output, limit)); },
+        function (thrown) { settle(toFailure(thrown)); },
+      ]);
+    } catch (thrown) {
+      settle(toFailure(thrown));
+    }
+    return null;
+  }
+
+  // Host → guest: a capability call finished. Continuations run in this call's microtask
+  // checkpoint, inside the host's time limit.
+  function resolve(callId, resultJson) {
+    var waiter = pending[callId];
+    if (waiter === undefined) return;
+    delete pending[callId];
+    var result = parse(resultJson);
+    if (result.ok) {
+      waiter.resolve(result.output);
+    } else {
+      var f = freeze({ code: result.failure.code, message: result.failure.message, retryable: result.failure.retryable });
+      apply(weakSetAdd, hostFailures, [f]);
+      waiter.reject(f);
+    }
+  }
+
+  function describe() {
+    return stringify({ registered: registered, actions: keys(handlers.action), triggers: keys(handlers.trigger) });
+  }
+
+  return { dispatch: dispatch, resolve: resolve, describe: describe };
+})

@@ -1,0 +1,35 @@
+// The messages between the host and a sandbox worker process: one JSON object per line.
+
+export interface BundleRef {
+  sha256: string;
+  /** Sent the first time a worker needs this bundle; the worker keeps it for the rest of its life. */
+  code?: string;
+  /** A name for stack traces: `plugin:<id>@<version>`. */
+  name: string;
+}
+
+export type ToWorker =
+  | {
+      t: 'invoke';
+      id: string;
+      /** The isolate key: one isolate per install and bundle. */
+      key: string;
+      bundle: BundleRef;
+      memoryMb: number;
+      cpuMs: number;
+      wallMs: number;
+      /** Capability methods the install may call, by capability. */
+      grants: Record<string, string[]>;
+      /** The guest dispatch request, already encoded (see guest-bridge.js). */
+      request: string;
+    }
+  | { t: 'resolve'; callId: string; result: string }
+  | { t: 'inspect'; id: string; bundle: BundleRef; memoryMb: number }
+  | { t: 'stats'; id: string };
+
+export type FromWorker =
+  | { t: 'ready'; pid: number }
+  | { t: 'done'; id: string; result: unknown; cpuNs?: number }
+  | { t: 'call'; id: string; callId?: string; capability: string; method: string; args: unknown }
+  | { t: 'inspected'; id: string; result: unknown }
+  | { t: 'stats'; id: string; rssBytes: number; isolates: number; heapBytes: number };

@@ -1,0 +1,68 @@
+// One sandbox worker process as the host sees it: spawn, the line channel to it, and its death.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { openLineChannel, type LineChannel } from './line-channel.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+export interface WorkerSettings {
+  maxIsolates: number;
+  maxCallsPerInvocation: number;
+}
+
+export interface WorkerProcess {
+  readonly pid: number | undefined;
+  readonly startedAt: number;
+  /** Bundles (sha256) this process already holds, so their code is sent once. */
+  readonly bundles: Set<string>;
+  send(message: ToWorker): void;
+  kill(): void;
+  /** The last lines the process wrote to stderr: why it died, when V8 said so. */
+  stderrTail(): string;
+}
+
+export interface WorkerEvents {
+  message(message: FromWorker): void;
+  exit(why: string): void;
+}
+
+export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvents): WorkerProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', workerMain], {
+    stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
+    env: { ...process.env, LIANJIE_SANDBOX_WORKER: JSON.stringify(settings) },
+  });
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4096);
+  });
+  const socket = child.stdio[3] as Socket;
+  const channel: LineChannel = openLineChannel(socket, (message) => events.message(message as FromWorker));
+  socket.on('error', () => {}); // the exit handler reports the death
+  let exited = false;
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (exited) return;
+    exited = true;
+    events.exit(signal ? `killed by ${signal}` : `exited with code ${code}`);
+  };
+  child.on('exit', onExit);
+  child.on('error', (error) => {
+    if (exited) return;
+    exited = true;
+    events.exit(`could not start: ${error.message}`);
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    startedAt: Date.now(),
+    bundles: new Set(),
+    send: (message) => channel.send(JSON.stringify(message)),
+    kill: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
+    stderrTail: () => tail.trim().split('\n').slice(-5).join('\n'),
+  };
+}

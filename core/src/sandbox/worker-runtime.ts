@@ -1,0 +1,242 @@
+// Inside a sandbox worker process: isolates per install (LRU), invocations with their limits, the watchdog.
+import { createPluginIsolate, classifyAbort, type BundleSource, type PluginIsolate } from './plugin-isolate.ts';
+import type { FromWorker, ToWorker, BundleRef } from './protocol.ts';
+
+export interface WorkerRuntimeOptions {
+  /** Sends one encoded message line to the host. */
+  send(line: string): void;
+  /** Idle isolates beyond this many are disposed, least recently used first. */
+  maxIsolates: number;
+  /** Capability calls one invocation may make. */
+  maxCallsPerInvocation: number;
+  /** How often the wall-time watchdog looks at running invocations. */
+  watchdogMs: number;
+}
+
+interface Entry {
+  key: string;
+  isolate: PluginIsolate;
+  inflight: Set<string>;
+}
+
+interface Invocation {
+  id: string;
+  entry: Entry;
+  grants: Record<string, string[]>;
+  cpuLimitNs: bigint;
+  cpuUsedNs: bigint;
+  deadline: number;
+  calls: number;
+  /** Set when the invocation broke a rule: its result, whatever the plugin does next. */
+  verdict?: string;
+}
+
+const loadTimeoutMs = 1000;
+const maxCallBytes = 2 * 1024 * 1024;
+
+export function createWorkerRuntime(options: WorkerRuntimeOptions) {
+  const bundles = new Map<string, BundleSource>();
+  const entries = new Map<string, Entry>();
+  const invocations = new Map<string, Invocation>();
+  let callSeq = 0;
+  let watchdog: NodeJS.Timeout | undefined;
+
+  const send = (message: FromWorker) => options.send(JSON.stringify(message));
+  const sendDone = (id: string, resultJson: string) => options.send(`{"t":"done","id":${JSON.stringify(id)},"result":${resultJson}}`);
+  const fail = (code: string, message: string, retryable = false) => JSON.stringify({ ok: false, failure: { code, message, retryable } });
+
+  function bundleFor(ref: BundleRef): BundleSource {
+    let bundle = bundles.get(ref.sha256);
+    if (!bundle) {
+      if (ref.code === undefined) throw new Error(`bundle ${ref.sha256} was never sent to this worker`);
+      bundle = { code: ref.code, sha256: ref.sha256, name: ref.name, cache: {} };
+      bundles.set(ref.sha256, bundle);
+    }
+    return bundle;
+  }
+
+  function entryFor(key: string, ref: BundleRef, memoryMb: number): Entry {
+    const existing = entries.get(key);
+    if (existing && !existing.isolate.disposed) {
+      entries.delete(key);
+      entries.set(key, existing); // most recently used last
+      return existing;
+    }
+    const entry: Entry = { key, isolate: undefined as unknown as PluginIsolate, inflight: new Set() };
+    entry.isolate = createPluginIsolate(bundleFor(ref), memoryMb, guestRequests(entry), loadTimeoutMs);
+    entries.set(key, entry);
+    evictIdle();
+    return entry;
+  }
+
+  function evictIdle() {
+    if (entries.size <= options.maxIsolates) return;
+    for (const [key, entry] of entries) {
+      if (entries.size <= options.maxIsolates) break;
+      if (entry.inflight.size === 0) {
+        entry.isolate.dispose();
+        entries.delete(key);
+      }
+    }
+  }
+
+  function guestRequests(entry: Entry) {
+    return {
+      call(requestJson: string): string {
+        if (requestJson.length > maxCallBytes) {
+          return JSON.stringify({ refused: { code: 'capability.args_invalid', message: `a capability call may carry at most ${maxCallBytes} bytes of arguments`, retryable: false } });
+        }
+        const request = JSON.parse(requestJson) as { invocation: string; capability: string; method: string; args: unknown; reply: boolean };
+        const invocation = invocations.get(request.invocation);
+        const refuse = (code: string, message: string) => JSON.stringify({ refused: { code, message, retryable: false } });
+        if (!invocation || invocation.entry !== entry) return refuse('capability.denied', 'this invocation has ended');
+        if (!invocation.grants[request.capability]?.includes(request.method)) {
+          return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
+        }
+        invocation.calls += 1;
+        if (invocation.calls > options.maxCallsPerInvocation) {
+          const message = `an invocation may make at most ${options.maxCallsPerInvocation} capability calls`;
+          invocation.verdict ??= fail('capability.limit_exceeded', message);
+          return refuse('capability.limit_exceeded', message);
+        }
+        const callId = request.reply ? `${invocation.id}:${++callSeq}` : undefined;
+        send({ t: 'call', id: invocation.id, callId, capability: request.capability, method: request.method, args: request.args });
+        return callId ? `{"callId":${JSON.stringify(callId)}}` : '{}';
+      },
+      settle(invocationId: string, resultJson: string) {
+        const invocation = invocations.get(invocationId);
+        if (invocation && invocation.entry === entry) finish(invocation, resultJson);
+      },
+    };
+  }
+
+  function finish(invocation: Invocation, resultJson: string) {
+    if (!invocations.delete(invocation.id)) return;
+    invocation.entry.inflight.delete(invocation.id);
+    sendDone(invocation.id, invocation.verdict ?? resultJson);
+    if (invocations.size === 0 && watchdog) {
+      clearInterval(watchdog);
+      watchdog = undefined;
+    }
+  }
+
+  /** Runs one call into the guest on behalf of an invocation, charging its CPU and enforcing its limits. */
+  function enterGuest(invocation: Invocation, run: (timeoutMs: number) => void) {
+    const { isolate } = invocation.entry;
+    const cpuLeftMs = Number(invocation.cpuLimitNs - invocation.cpuUsedNs) / 1e6;
+    const wallLeftMs = invocation.deadline - performance.now();
+    const timeoutMs = Math.max(1, Math.ceil(Math.min(cpuLeftMs, wallLeftMs)));
+    const before = isolate.cpuTime();
+    try {
+      run(timeoutMs);
+      invocation.cpuUsedNs += isolate.cpuTime() - before;
+    } catch (error) {
+      const abort = classifyAbort(error, isolate);
+      if (abort === 'memory') return reset(invocation, fail('sandbox.memory_limit', 'the plugin ran out of its memory limit'));
+      if (abort === 'timeout') {
+        const wall = wallLeftMs <= cpuLeftMs;
+        return reset(invocation, wall ? wallTimeout(invocation) : cpuTimeout(invocation));
+      }
+      return reset(invocation, fail('sandbox.crashed', 'the isolate failed: ' + (error instanceof Error ? error.message : String(error)), true));
+    }
+  }
+
+  const cpuTimeout = (invocation: Invocation) =>
+    fail('sandbox.cpu_limit', `the invocation used more than ${Number(invocation.cpuLimitNs / 1_000_000n)} ms of CPU`);
+  const wallTimeout = (_invocation: Invocation) => fail('sandbox.timeout', 'the invocation did not finish within its wall-time limit');
+
+  /** Ends an invocation that broke a limit and discards its isolate: a fresh one serves the next call. */
+  function reset(culprit: Invocation, resultJson: string) {
+    const entry = culprit.entry;
+    entry.isolate.dispose();
+    if (entries.get(entry.key) === entry) entries.delete(entry.key);
+    finish(culprit, resultJson);
+    for (const id of [...entry.inflight]) {
+      const other = invocations.get(id);
+      if (other) finish(other, fail('sandbox.crashed', "the install's isolate was reset after another invocation broke its limits", true));
+    }
+  }
+
+  function startWatchdog() {
+    watchdog ??= setInterval(() => {
+      const now = performance.now();
+      for (const invocation of invocations.values()) {
+        if (now >= invocation.deadline) reset(invocation, wallTimeout(invocation));
+      }
+    }, options.watchdogMs);
+    watchdog.unref();
+  }
+
+  function invoke(message: Extract<ToWorker, { t: 'invoke' }>) {
+    let entry: Entry;
+    try {
+      entry = entryFor(message.key, message.bundle, message.memoryMb);
+    } catch (error) {
+      const abort = classifyAbort(error, undefined);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (abort === 'memory') return sendDone(message.id, fail('sandbox.memory_limit', 'loading the plugin ran out of its memory limit'));
+      if (abort === 'timeout') return sendDone(message.id, fail('sandbox.cpu_limit', `loading the plugin took more than ${loadTimeoutMs} ms`));
+      return sendDone(message.id, fail('plugin.error', `loading the plugin failed: ${reason}`));
+    }
+    const invocation: Invocation = {
+      id: message.id,
+      entry,
+      grants: message.grants,
+      cpuLimitNs: BigInt(message.cpuMs) * 1_000_000n,
+      cpuUsedNs: 0n,
+      deadline: performance.now() + message.wallMs,
+      calls: 0,
+    };
+    invocations.set(invocation.id, invocation);
+    entry.inflight.add(invocation.id);
+    startWatchdog();
+    enterGuest(invocation, (timeout) => {
+      const result = entry.isolate.bridge.dispatch(message.request, timeout);
+      if (result !== null) finish(invocation, result);
+    });
+  }
+
+  function resolve(message: Extract<ToWorker, { t: 'resolve' }>) {
+    const invocation = invocations.get(message.callId.slice(0, message.callId.lastIndexOf(':')));
+    if (!invocation) return; // ended (timed out, reset) while the host worked on the call
+    enterGuest(invocation, (timeout) => invocation.entry.isolate.bridge.resolve(message.callId, message.result, timeout));
+  }
+
+  /** Evaluates a bundle in a throwaway isolate and reports the handler ids it registers. */
+  function inspect(message: Extract<ToWorker, { t: 'inspect' }>) {
+    let isolate: PluginIsolate | undefined;
+    let result: unknown;
+    try {
+      isolate = createPluginIsolate(bundleFor(message.bundle), message.memoryMb, { call: () => '{"refused":{"code":"capability.denied","message":"no capabilities while loading","retryable":false}}', settle: () => {} }, loadTimeoutMs);
+      result = { ok: true, output: JSON.parse(isolate.bridge.describe(loadTimeoutMs)) };
+    } catch (error) {
+      const abort = classifyAbort(error, isolate);
+      const code = abort === 'memory' ? 'sandbox.memory_limit' : abort === 'timeout' ? 'sandbox.cpu_limit' : 'plugin.error';
+      result = { ok: false, failure: { code, message: `loading the plugin failed: ${error instanceof Error ? error.message : String(error)}`, retryable: false } };
+    } finally {
+      isolate?.dispose();
+    }
+    send({ t: 'inspected', id: message.id, result });
+  }
+
+  function stats(id: string) {
+    let heapBytes = 0;
+    for (const entry of entries.values()) heapBytes += entry.isolate.heapBytes();
+    send({ t: 'stats', id, rssBytes: process.memoryUsage.rss(), isolates: entries.size, heapBytes });
+  }
+
+  return {
+    handle(message: ToWorker) {
+      switch (message.t) {
+        case 'invoke':
+          return invoke(message);
+        case 'resolve':
+          return resolve(message);
+        case 'inspect':
+          return inspect(message);
+        case 'stats':
+          return stats(message.id);
+      }
+    },
+  };
+}

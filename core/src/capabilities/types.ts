@@ -35,3 +35,10 @@ export class CapabilityFailure extends Error {
     this.failure = { code, message, retryable };
   }
 }
+
+/** Checks by shape, not `instanceof`, so a failure thrown from another realm or package copy still counts. */
+export function isCapabilityFailure(value: unknown): value is CapabilityFailure {
+  if (typeof value !== 'object' || value === null || (value as { name?: unknown }).name !== 'CapabilityFailure') return false;
+  const failure = (value as { failure?: Partial<Failure> }).failure;
+  return typeof failure?.code === 'string' && typeof failure.message === 'string';
+}

@@ -12,6 +12,7 @@ const commands: Entry[] = [
   { name: 'serve', summary: 'run the host: WeCom callbacks, inbox decoding, health and metrics', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'migrate', summary: 'apply database migrations (also done on every start)', load: async () => (await import('./migrate.ts')).migrateCommand },
   { name: 'events', summary: 'list stored canonical events', load: async () => (await import('./events.ts')).eventsCommand },
+  { name: 'plugin', summary: 'run one action of a plugin directory in the sandbox (plugin invoke)', load: async () => (await import('./plugin.ts')).pluginCommand },
   { name: 'inbox', summary: 'list stored callback envelopes: dead letters with their reason, or the backlog', load: async () => (await import('./inbox.ts')).inboxCommand },
 ];
 

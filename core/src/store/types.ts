@@ -91,5 +91,39 @@ export interface Store {
   listInbox(status: InboxStatus, limit?: number): Promise<InboxRow[]>;
   /** Inbox rows with this status; pending rows (the inbox depth) by default. */
   countInbox(status?: InboxStatus): Promise<number>;
+  /** The plugins' key-value store in this database (the `store` capability's data); the same object on every call. */
+  pluginKv(): PluginKv;
   close(): Promise<void>;
+}
+
+/** What one install keeps in its plugin store: its key count and the UTF-8 bytes of its values' JSON. */
+export interface KvUsage {
+  keys: number;
+  bytes: number;
+}
+
+export interface KvQuota {
+  maxKeys: number;
+  maxBytes: number;
+}
+
+/** A refused write names the quota and the numbers: the limit, the usage now, and what the write would make it. */
+export type KvSetOutcome =
+  | { ok: true; bytes: number; usage: KvUsage }
+  | { ok: false; quota: keyof KvQuota; limit: number; current: number; wouldBe: number };
+
+/**
+ * Plugin key-value data, every row owned by one install: no method reaches another install's keys.
+ * Values are JSON texts; the capability parses and serialises them.
+ */
+export interface PluginKv {
+  /** The value's JSON text, or null when the install has no such key. */
+  get(installId: string, key: string): Promise<string | null>;
+  /** Writes unless the install's usage afterwards would pass `quota`; the check and the write are one transaction. */
+  set(installId: string, key: string, json: string, quota: KvQuota): Promise<KvSetOutcome>;
+  /** True when the key existed. */
+  delete(installId: string, key: string): Promise<boolean>;
+  /** Keys starting with `prefix`, in code-point (UTF-8 byte) order, at most `limit`. */
+  list(installId: string, options: { prefix?: string; limit: number }): Promise<string[]>;
+  usage(installId: string): Promise<KvUsage>;
 }

@@ -1,7 +1,7 @@
-// PostgreSQL tables for the durable inbox and the canonical events; drizzle-kit generates the migrations from this file.
+// PostgreSQL tables for the durable inbox, the canonical events and the plugins' key-value store; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const inbox = pgTable(
   'inbox',
@@ -52,4 +52,20 @@ export const events = pgTable(
     // Unfiltered, suite-only and type-only listings walk this backwards instead of sorting the whole table.
     index('events_received_idx').on(t.receivedAt, t.id),
   ],
+);
+
+export const pluginKv = pgTable(
+  'plugin_kv',
+  {
+    installId: text('install_id').notNull(),
+    key: text('key').notNull(),
+    // Text, not jsonb: jsonb reorders keys and drops duplicates, and the quota counts the text the plugin sent.
+    value: text('value').notNull(),
+    /** UTF-8 length of `value`, summed for the install's byte quota without reading the values. */
+    bytes: integer('bytes').notNull(),
+    /** Epoch milliseconds. */
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  // Every read is of one install: the key leads with install_id.
+  (t) => [primaryKey({ name: 'plugin_kv_pk', columns: [t.installId, t.key] })],
 );

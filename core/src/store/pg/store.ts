@@ -6,8 +6,9 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { EventQuery, InboxRow, InboxStatus, Store } from '../types.ts';
+import type { EventQuery, InboxRow, InboxStatus, PluginKv, Store } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
+import { createPgPluginKv } from './plugin-kv.ts';
 import { appendInboxSql, inboxArrays } from './statements.ts';
 import { events, inbox } from './schema.ts';
 
@@ -46,6 +47,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   // client unqueryable, so pg-pool destroys it on release: hearing it is all that is needed.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle({ client: pool });
+  let kv: PluginKv | undefined;
   let closed = false;
 
   return {
@@ -122,6 +124,8 @@ export function createPgStore(options: PgStoreOptions): Store {
       const [row] = await db.select({ n: count() }).from(inbox).where(eq(inbox.status, status));
       return row?.n ?? 0;
     },
+
+    pluginKv: () => (kv ??= createPgPluginKv(pool)),
 
     async close() {
       if (closed) return;

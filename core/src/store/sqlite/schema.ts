@@ -1,7 +1,7 @@
-// SQLite tables for the durable inbox and the canonical events; drizzle-kit generates the migrations from this file.
+// SQLite tables for the durable inbox, the canonical events and the plugins' key-value store; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const inbox = sqliteTable(
   'inbox',
@@ -53,4 +53,20 @@ export const events = sqliteTable(
     // Unfiltered, suite-only and type-only listings walk this backwards instead of sorting the whole table.
     index('events_received_idx').on(t.receivedAt, t.id),
   ],
+);
+
+export const pluginKv = sqliteTable(
+  'plugin_kv',
+  {
+    installId: text('install_id').notNull(),
+    key: text('key').notNull(),
+    // The JSON text as the plugin's value serialised, so its size is exactly what the quota counted.
+    value: text('value').notNull(),
+    /** UTF-8 length of `value`, summed for the install's byte quota without reading the values. */
+    bytes: integer('bytes').notNull(),
+    /** Epoch milliseconds. */
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Every read is of one install: the key leads with install_id, and its BINARY order is the listing order.
+  (t) => [primaryKey({ name: 'plugin_kv_pk', columns: [t.installId, t.key] })],
 );

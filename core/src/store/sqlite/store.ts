@@ -7,9 +7,10 @@ import { planRows, settle, unwrittenKeys, type EventValues, type RowResult } fro
 import { newInboxId } from '../inbox-ids.ts';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable } from '../migrations.ts';
 import { inboxColumns, inboxValues, rowLimit, toInboxRow, toStoredEvent, type InboxValues } from '../rows.ts';
-import type { DecodeBatchResult, EventQuery, InboxRow, InboxStatus, Store } from '../types.ts';
+import type { DecodeBatchResult, EventQuery, InboxRow, InboxStatus, PluginKv, Store } from '../types.ts';
 import { createThreadAppender, type Appender } from './appender.ts';
 import { openConnection, prepareAppend } from './connection.ts';
+import { createSqlitePluginKv } from './plugin-kv.ts';
 import { events, inbox } from './schema.ts';
 
 export interface SqliteStoreOptions {
@@ -49,6 +50,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       throw error;
     }
   };
+  let kv: PluginKv | undefined;
   let closed = false;
 
   // Runs under the write lock, after decoding: the lock is held for the writes only, never for the decoding,
@@ -142,6 +144,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const [row] = db.select({ n: count() }).from(inbox).where(eq(inbox.status, status)).all();
       return row?.n ?? 0;
     },
+
+    // On the main connection: a plugin's writes are few and small, unlike the inbox's stream of fsynced appends.
+    pluginKv: () => (kv ??= createSqlitePluginKv(sqlite)),
 
     async close() {
       if (closed) return;

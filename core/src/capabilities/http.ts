@@ -1,0 +1,162 @@
+// The `http` capability: fetch from the hosts the manifest lists, with a time limit, a size cap and no redirects.
+//
+// fetch({ url, method = 'GET', headers?, body?, timeoutMs? }) → { status, headers, body }
+//   headers: lower-case names, string values (repeated headers joined with ", "); body: the response as UTF-8 text.
+//   A 3xx comes back as it is, with its location header: following it is the plugin's choice, through this check again.
+import { hostLabel, isHostAllowed } from './http-hosts.ts';
+import { CapabilityFailure, type Capability } from './types.ts';
+
+export interface HttpCapabilityOptions {
+  /** Largest response body (after decompression). Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** Time for the whole exchange when the call names none. Default 10 s. */
+  defaultTimeoutMs?: number;
+}
+
+interface FetchArgs {
+  url: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+// Hop-by-hop and framing headers belong to the host's connection, not the plugin: host and content-length would let a
+// plugin lie about the request it sends; the others would change how undici frames or keeps the connection.
+const strippedHeaders = new Set([
+  'host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect',
+  'proxy-connection', 'proxy-authorization', 'http2-settings',
+]);
+
+export function createHttpCapability(options: HttpCapabilityOptions = {}): Capability {
+  const maxBytes = options.maxResponseBytes ?? 1_048_576;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 10_000;
+  return {
+    name: 'http',
+    methods: {
+      fetch: {
+        permission: 'http',
+        async run(args, scope) {
+          const request = args as FetchArgs;
+          const url = parseUrl(request.url);
+          if (!isHostAllowed(url, scope.httpHosts)) {
+            throw new CapabilityFailure('http.host_not_allowed', `host "${hostLabel(url)}" is not listed in the plugin's http.hosts`);
+          }
+          if (request.body !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+            throw new CapabilityFailure('capability.args_invalid', `a ${request.method} request cannot have a body`);
+          }
+          return exchange(url, request, requestHeaders(request.headers), request.timeoutMs ?? defaultTimeoutMs, maxBytes);
+        },
+      },
+    },
+  };
+}
+
+function parseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CapabilityFailure('capability.args_invalid', 'url is not a valid absolute URL');
+  }
+  // fetch refuses these anyway; refusing here says why instead of failing as a network error.
+  if (url.username || url.password) throw new CapabilityFailure('capability.args_invalid', 'url must not carry a user name or password');
+  return url;
+}
+
+function requestHeaders(given: Record<string, string> = {}): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(given)) {
+    if (strippedHeaders.has(name.toLowerCase())) continue;
+    try {
+      headers.append(name, value);
+    } catch {
+      throw new CapabilityFailure('capability.args_invalid', `header "${name.slice(0, 100)}" is not a valid HTTP header name and value`);
+    }
+  }
+  return headers;
+}
+
+async function exchange(url: URL, request: FetchArgs, headers: Headers, timeoutMs: number, maxBytes: number): Promise<HttpResponse> {
+  const what = `${request.method} ${url.origin}`;
+  const controller = new AbortController();
+  let timedOut = false;
+  // One deadline for everything, reading the body included: a server trickling bytes cannot hold the call open.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const fail = (error: unknown): CapabilityFailure =>
+    timedOut
+      ? new CapabilityFailure('http.timeout', `${what} did not complete within ${timeoutMs} ms`, true)
+      : new CapabilityFailure('http.failed', `${what} failed: ${networkReason(error)}`, true);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { method: request.method, headers, body: request.body, redirect: 'manual', signal: controller.signal });
+    } catch (error) {
+      throw fail(error);
+    }
+    const declared = Number(response.headers.get('content-length'));
+    if (declared > maxBytes) {
+      controller.abort();
+      throw tooLarge(what, maxBytes, ` (its content-length is ${declared})`);
+    }
+    const body = await readCapped(response, maxBytes, () => controller.abort()).catch((error: unknown) => {
+      throw fail(error);
+    });
+    if (body === null) throw tooLarge(what, maxBytes, '');
+    return { status: response.status, headers: responseHeaders(response.headers), body };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The body as text, or null once it passes `maxBytes` (counted after decompression, so a small gzip bomb is caught too):
+ * reading stops there and the connection is dropped rather than drained.
+ */
+async function readCapped(response: Response, maxBytes: number, abort: () => void): Promise<string | null> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      abort();
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  // As Response.text() decodes: UTF-8, a leading BOM dropped, invalid bytes as U+FFFD.
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function responseHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  // Headers iterates lower-case names; get() joins repeated ones (set-cookie included) with ", ".
+  for (const [name] of headers) out[name] ??= headers.get(name) ?? '';
+  return out;
+}
+
+function tooLarge(what: string, maxBytes: number, note: string): CapabilityFailure {
+  return new CapabilityFailure('http.response_too_large', `the response to ${what} is larger than the ${maxBytes}-byte limit${note}`);
+}
+
+/** A short, host-path-free reason: undici's error code (ECONNREFUSED, ENOTFOUND, a TLS code) or its first words. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  const message = typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : 'network error';
+  return message.slice(0, 120);
+}

@@ -1,0 +1,42 @@
+// The manifest rules JSON Schema cannot express: unique handler ids, http permission and hosts together, an object config.
+import type { ErrorDetail } from '../errors.ts';
+import { field, items } from './embedded-schemas.ts';
+
+/** Problems with the cross-field rules; reads `manifest` defensively, so it also runs on one that failed its schema. */
+export function manifestRuleProblems(manifest: unknown): ErrorDetail[] {
+  return [...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest), ...configProblems(manifest)];
+}
+
+// Actions and triggers are separate namespaces: a workflow names `plugin/action`, a webhook `installId/trigger`.
+function duplicateIds(manifest: unknown, base: 'actions' | 'triggers', what: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const seen = new Map<string, number>();
+  items(manifest, base).forEach((item, i) => {
+    const id = field(item, 'id');
+    if (typeof id !== 'string') return;
+    const earlier = seen.get(id);
+    if (earlier === undefined) seen.set(id, i);
+    else details.push({ pointer: `/${base}/${i}/id`, message: `${what} id "${id}" is already used at /${base}/${earlier}/id` });
+  });
+  return details;
+}
+
+function httpProblems(manifest: unknown): ErrorDetail[] {
+  const permitted = items(manifest, 'permissions').includes('http');
+  // An `http` object without `hosts` is the manifest schema's to report (/http/hosts is required).
+  if (permitted && field(manifest, 'http') === undefined) {
+    return [{ pointer: '/http', message: 'is required with the "http" permission: list the hosts the plugin may fetch in http.hosts' }];
+  }
+  if (!permitted && field(manifest, 'http') !== undefined) {
+    return [{ pointer: '/http', message: 'lists hosts, but /permissions does not declare "http"' }];
+  }
+  return [];
+}
+
+// An install's config is a set of named settings; a scalar or array config has nowhere for defaults to go.
+function configProblems(manifest: unknown): ErrorDetail[] {
+  const config = field(manifest, 'config');
+  if (config === undefined) return [];
+  if (field(config, 'type') !== 'object') return [{ pointer: '/config', message: 'must be an object schema ("type": "object")' }];
+  return [];
+}

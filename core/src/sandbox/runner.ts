@@ -1,0 +1,138 @@
+// Runs a plugin's actions for an install: boundary checks, limits, grants, and the sandbox pool.
+import type { CapabilityRegistry } from '../capabilities/registry.ts';
+import { knownPermissions } from '../capabilities/permissions.ts';
+import type { CallScope } from '../capabilities/types.ts';
+import { isLianjieError } from '../errors.ts';
+import { checkHandlers } from '../plugins/handlers.ts';
+import { pluginSchemas } from '../plugins/plugin-schemas.ts';
+import type { Install, LoadedPlugin } from '../plugins/types.ts';
+import { defaultMaxima, resolveLimits, type Limits } from './limits.ts';
+import { createSandboxPool, type PoolEvent, type SandboxPoolOptions } from './pool.ts';
+import { failure, type Result } from './result.ts';
+
+export interface PluginRunnerOptions extends Omit<SandboxPoolOptions<InvocationScope>, 'onCall'> {
+  capabilities: CapabilityRegistry;
+  /** The most a manifest may ask for; DESIGN.md §4 defaults otherwise. */
+  maxima?: Limits;
+  onEvent?(event: PoolEvent): void;
+}
+
+export interface InvocationContext {
+  runId?: string;
+  /** `runId:stepId` for workflow steps; capabilities with effects record it. */
+  idempotencyKey?: string;
+}
+
+interface InvocationScope {
+  call: CallScope;
+  grants: readonly string[];
+}
+
+export function createPluginRunner(options: PluginRunnerOptions) {
+  const { capabilities } = options;
+  const maxima = options.maxima ?? defaultMaxima;
+  const pool = createSandboxPool<InvocationScope>({
+    ...options,
+    onCall: (scope, capability, method, args) => capabilities.call(scope.call, scope.grants, capability, method, args),
+  });
+  // A bundle is checked against its manifest once per version and sha: every id has a handler.
+  const verified = new Map<string, Promise<Result<null>>>();
+  const capabilityNames = Object.keys(capabilities.describe(knownPermissions()));
+
+  function verify(plugin: LoadedPlugin): Promise<Result<null>> {
+    const key = `${plugin.manifest.id}@${plugin.manifest.version}#${plugin.bundle.sha256}`;
+    let check = verified.get(key);
+    if (!check) {
+      check = (async (): Promise<Result<null>> => {
+        try {
+          const limits = resolveLimits(plugin.manifest, maxima);
+          const described = await pool.inspect(bundleOf(plugin), limits.memoryMb);
+          if (!described.ok) return described;
+          if (!described.output.registered) return failure('manifest.invalid', 'the bundle never called lianjie.register');
+          checkHandlers(plugin.manifest, described.output);
+          return { ok: true, output: null };
+        } catch (error) {
+          if (isLianjieError(error)) return failure(error.code, error.message, false, error.details);
+          throw error;
+        }
+      })();
+      verified.set(key, check);
+      // A crash while checking is not a verdict on the bundle: check again next time.
+      void check.then((r) => {
+        if (!r.ok && r.failure.retryable) verified.delete(key);
+      });
+    }
+    return check;
+  }
+
+  /** Capabilities the install cannot call, each with the reason its ctx getter throws as capability.denied. */
+  function denied(granted: Record<string, string[]>, manifest: Install['plugin']['manifest']): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of capabilityNames) {
+      if (granted[name]) continue;
+      const declared = (manifest.permissions as string[]).includes(name);
+      out[name] = declared
+        ? `ctx.${name} needs the "${name}" permission, which this install was not granted`
+        : `ctx.${name} needs the "${name}" permission, which plugin.json does not declare`;
+    }
+    return out;
+  }
+
+  return {
+    /** Checks a plugin's bundle against its manifest (every id has a handler, limits within the maxima). */
+    verify,
+
+    async runAction(install: Install, actionId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
+      const { manifest, bundle } = install.plugin;
+      const index = manifest.actions.findIndex((a) => a.id === actionId);
+      if (index < 0) return failure('action.not_found', `plugin ${manifest.id}@${manifest.version} has no action "${actionId}"`);
+      const checked = await verify(install.plugin);
+      if (!checked.ok) return checked;
+      const schemas = pluginSchemas(manifest);
+      const inputCheck = schemas.actionInput(actionId)(input);
+      if (!inputCheck.ok) return failure('action.input_invalid', `the input of ${manifest.id}/${actionId} does not match its schema`, false, inputCheck.details);
+
+      const limits = resolveLimits(manifest, maxima);
+      const wallMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
+      const grants = install.grants.filter((g) => (manifest.permissions as string[]).includes(g));
+      const granted = capabilities.describe(grants);
+      const deniedCapabilities = denied(granted, manifest);
+      const request = (id: string) =>
+        JSON.stringify({
+          id, kind: 'action', handler: actionId, input: JSON.stringify(inputCheck.value), config: install.config,
+          idempotencyKey: context.idempotencyKey, runId: context.runId,
+          capabilities: granted, denied: deniedCapabilities, outputLimit: limits.outputKb * 1024,
+        });
+      const result = await pool.run({
+        tenantId: install.tenantId,
+        installKey: `${install.tenantId}/${install.id}/${bundle.sha256}`,
+        bundle: bundleOf(install.plugin),
+        memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
+        grants: granted,
+        request,
+        scope: {
+          grants,
+          call: {
+            tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
+            httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey,
+          },
+        },
+      });
+      if (!result.ok) return result;
+      const outputCheck = schemas.actionOutput(actionId)(result.output);
+      if (!outputCheck.ok) return failure('action.output_invalid', `the output of ${manifest.id}/${actionId} does not match its schema`, false, outputCheck.details);
+      return { ok: true, output: outputCheck.value };
+    },
+
+    status: () => pool.status(),
+    stats: () => pool.stats(),
+    pids: () => pool.pids(),
+    close: () => pool.close(),
+  };
+}
+
+export type PluginRunner = ReturnType<typeof createPluginRunner>;
+
+function bundleOf(plugin: LoadedPlugin) {
+  return { code: plugin.bundle.code, sha256: plugin.bundle.sha256, name: `plugin:${plugin.manifest.id}@${plugin.manifest.version}` };
+}

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
 
 const guestSource = readFileSync(new URL('./guest-bridge.js', import.meta.url), 'utf8');
+const guestCache: { data?: ivm.ExternalCopy<ArrayBuffer> } = {};
 
 /** What guest code may ask of the host, synchronously, while it runs inside one of the calls below. */
 export interface GuestRequests {
@@ -15,7 +16,7 @@ export interface GuestRequests {
 
 export interface Bridge {
   /** Starts an invocation; the encoded result, or null when it continues asynchronously. */
-  dispatch(requestJson: string, timeoutMs: number): string | null;
+  dispatch(requestJson: string, inputJson: string, timeoutMs: number): string | null;
   /** Delivers a capability result; the handler's continuations run inside this call. */
   resolve(callId: string, resultJson: string, timeoutMs: number): void;
   /** The handler ids the plugin registered: `{ registered, actions, triggers }`. */
@@ -28,7 +29,7 @@ export interface Bridge {
  */
 export function openBridge(isolate: ivm.Isolate, context: ivm.Context, requests: GuestRequests, timeoutMs: number): Bridge {
   context.evalSync('delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;', { timeout: timeoutMs });
-  const script = isolate.compileScriptSync(guestSource, { filename: 'lianjie:guest-bridge.js' });
+  const script = compileBundle(isolate, guestSource, 'lianjie:guest-bridge.js', guestCache);
   const factory = script.runSync(context, { reference: true, timeout: timeoutMs }) as ivm.Reference<(...args: unknown[]) => unknown>;
   script.release();
   const api = factory.applySync(
@@ -37,14 +38,14 @@ export function openBridge(isolate: ivm.Isolate, context: ivm.Context, requests:
     { result: { reference: true }, timeout: timeoutMs },
   ) as ivm.Reference<Record<string, unknown>>;
   factory.release();
-  const dispatch = api.getSync('dispatch', { reference: true }) as ivm.Reference<(json: string) => string | null>;
+  const dispatch = api.getSync('dispatch', { reference: true }) as ivm.Reference<(json: string, input: string) => string | null>;
   const resolve = api.getSync('resolve', { reference: true }) as ivm.Reference<(id: string, json: string) => void>;
   const describe = api.getSync('describe', { reference: true }) as ivm.Reference<() => string>;
   api.release();
   return {
     // Guest functions return strings or null, which copy as primitives: no `copy` of guest objects,
     // whose getters could run outside the time limit.
-    dispatch: (json, timeout) => dispatch.applySync(undefined, [json], { timeout }) as string | null,
+    dispatch: (json, input, timeout) => dispatch.applySync(undefined, [json, input], { timeout }) as string | null,
     resolve: (id, json, timeout) => {
       resolve.applySync(undefined, [id, json], { timeout });
     },

@@ -97,29 +97,27 @@
     }
   }
 
-  function nonJson(key, value) {
-    var t = typeof value;
-    if (t === 'function' || t === 'symbol' || t === 'bigint' || (t === 'undefined' && key === '')) {
-      throw { nonJson: t === 'undefined' ? 'undefined' : 'a ' + (t === 'bigint' ? 'BigInt' : t) };
-    }
-    return value;
-  }
-  // Serialised here, under the caller's time limit, so a looping getter or a cycle fails inside
-  // the isolate instead of hanging the host's copy.
+  // Serialised here, under the caller's time limit, so a looping getter or a cycle fails inside the
+  // isolate instead of hanging the host's copy. JSON semantics apply: nested functions and symbols are
+  // dropped as JSON.stringify drops them, but an output that is not JSON at all is a failure.
   function serialize(output, limit) {
+    var t = typeof output;
+    if (t === 'function' || t === 'symbol' || t === 'undefined') {
+      return failure('action.output_not_json', 'the output is ' + (t === 'undefined' ? 'undefined' : 'a ' + t) + ', which JSON cannot carry', false);
+    }
     var text;
     try {
-      text = stringify(output, nonJson);
+      text = stringify(output);
     } catch (e) {
-      var what = e !== null && typeof e === 'object' && ownString(e, 'nonJson');
-      if (what) return failure('action.output_not_json', 'the output contains ' + what + ', which JSON cannot carry', false);
       var msg = e !== null && typeof e === 'object' ? ownString(e, 'message') : undefined;
+      if (msg && apply(indexOf, msg, ['BigInt']) >= 0) return failure('action.output_not_json', 'the output contains a BigInt, which JSON cannot carry', false);
       if (msg && apply(indexOf, msg, ['circular']) >= 0) return failure('action.output_not_json', 'the output contains a cycle', false);
       if (msg && apply(indexOf, msg, ['call stack']) >= 0) return failure('action.output_not_json', 'the output is nested too deeply', false);
       var f = toFailure(e);
       f.failure.message = 'serialising the output failed: ' + f.failure.message;
       return f;
     }
+    if (text === undefined) return failure('action.output_not_json', 'the output has no JSON form', false);
     if (text.length > limit) {
       return failure('action.output_too_large', 'the output is ' + text.length + ' characters, over the limit of ' + limit, false);
     }
@@ -176,14 +174,14 @@
 
   // Host → guest: start one invocation. Returns the encoded result when the handler answered
   // synchronously, or null when it returned a promise (the result then arrives through hostSettle).
-  function dispatch(requestJson) {
+  function dispatch(requestJson, inputJson) {
     var request = parse(requestJson);
     var handler = handlers[request.kind][request.handler];
     if (handler === undefined) return encode(failure('action.not_found', 'the bundle registers no ' + request.kind + ' "' + request.handler + '"', false));
     var limit = request.outputLimit;
     var value;
     try {
-      value = handler(parse(request.input), buildContext(request.id, request));
+      value = handler(parse(inputJson), buildContext(request.id, request));
     } catch (thrown) {
       return encode(toFailure(thrown));
     }

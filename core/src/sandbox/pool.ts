@@ -24,6 +24,8 @@ export interface SandboxCall<Scope> {
   grants: Record<string, string[]>;
   /** Builds the guest request once the pool has named the invocation. */
   request(invocationId: string): string;
+  /** The input as JSON text. */
+  input: string;
   /** Handed back to `onCall` with each capability call the invocation makes. */
   scope: Scope;
 }
@@ -110,7 +112,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         const pending = slot.inflight.get(message.id);
         if (!pending) return;
         const answer = (result: Result) => {
-          if (message.callId) slot.process.send({ t: 'resolve', callId: message.callId, result: JSON.stringify(result) });
+          if (message.callId) slot.process.send({ t: 'resolve', callId: message.callId }, JSON.stringify(result));
         };
         options.onCall(pending.scope as Scope, message.capability, message.method, message.args).then(answer, (error: unknown) =>
           answer(failure('capability.failed', `the capability failed: ${error instanceof Error ? error.message : String(error)}`, true)),
@@ -217,7 +219,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         slot.process.send({
           t: 'invoke', id, key: call.installKey, bundle: bundleRef(slot, call.bundle),
           memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, grants: call.grants, request: call.request(id),
-        });
+        }, call.input);
       });
     },
 

@@ -1,4 +1,4 @@
-// The messages between the host and a sandbox worker process: one JSON object per line.
+// The messages between the host and a sandbox worker process: one JSON object per line, some with a payload (line-channel.ts).
 
 export interface BundleRef {
   sha256: string;
@@ -20,10 +20,11 @@ export type ToWorker =
       wallMs: number;
       /** Capability methods the install may call, by capability. */
       grants: Record<string, string[]>;
-      /** The guest dispatch request, already encoded (see guest-bridge.js). */
+      /** The guest dispatch request without the input, already encoded (see guest-bridge.js). The input is the payload. */
       request: string;
     }
-  | { t: 'resolve'; callId: string; result: string }
+  /** A capability call's result is the payload. */
+  | { t: 'resolve'; callId: string }
   | { t: 'inspect'; id: string; bundle: BundleRef; memoryMb: number }
   | { t: 'stats'; id: string };
 

@@ -99,7 +99,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
       const deniedCapabilities = denied(granted, manifest);
       const request = (id: string) =>
         JSON.stringify({
-          id, kind: 'action', handler: actionId, input: JSON.stringify(inputCheck.value), config: install.config,
+          id, kind: 'action', handler: actionId, config: install.config,
           idempotencyKey: context.idempotencyKey, runId: context.runId,
           capabilities: granted, denied: deniedCapabilities, outputLimit: limits.outputKb * 1024,
         });
@@ -110,6 +110,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
         memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
         grants: granted,
         request,
+        input: JSON.stringify(inputCheck.value),
         scope: {
           grants,
           call: {

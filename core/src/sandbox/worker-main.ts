@@ -14,7 +14,7 @@ const runtime = createWorkerRuntime({
   maxCallsPerInvocation: settings.maxCallsPerInvocation ?? 1000,
   watchdogMs: 10,
 });
-const channel = openLineChannel(socket, (message) => runtime.handle(message as ToWorker));
+const channel = openLineChannel(socket, (message, payload) => runtime.handle(message as ToWorker, payload ?? ''));
 // The host going away (socket closed) ends the worker: nothing here outlives its supervisor.
 socket.on('close', () => process.exit(0));
 socket.on('error', () => process.exit(0));

@@ -17,7 +17,7 @@ export interface WorkerProcess {
   readonly startedAt: number;
   /** Bundles (sha256) this process already holds, so their code is sent once. */
   readonly bundles: Set<string>;
-  send(message: ToWorker): void;
+  send(message: ToWorker, payload?: string): void;
   kill(): void;
   /** The last lines the process wrote to stderr: why it died, when V8 said so. */
   stderrTail(): string;
@@ -59,7 +59,7 @@ export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvent
     },
     startedAt: Date.now(),
     bundles: new Set(),
-    send: (message) => channel.send(JSON.stringify(message)),
+    send: (message, payload) => channel.send(JSON.stringify(message), payload),
     kill: () => {
       if (!exited) child.kill('SIGKILL');
     },

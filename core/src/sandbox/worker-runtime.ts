@@ -114,10 +114,6 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     if (!invocations.delete(invocation.id)) return;
     invocation.entry.inflight.delete(invocation.id);
     sendDone(invocation.id, invocation.verdict ?? resultJson);
-    if (invocations.size === 0 && watchdog) {
-      clearInterval(watchdog);
-      watchdog = undefined;
-    }
   }
 
   /** Runs one call into the guest on behalf of an invocation, charging its CPU and enforcing its limits. */
@@ -157,8 +153,15 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     }
   }
 
+  // One timer for all invocations, stopped when none is left (not per invocation: that costs microseconds each).
   function startWatchdog() {
-    watchdog ??= setInterval(() => {
+    if (watchdog) return;
+    watchdog = setInterval(() => {
+      if (invocations.size === 0) {
+        clearInterval(watchdog);
+        watchdog = undefined;
+        return;
+      }
       const now = performance.now();
       for (const invocation of invocations.values()) {
         if (now >= invocation.deadline) reset(invocation, wallTimeout(invocation));
@@ -167,7 +170,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     watchdog.unref();
   }
 
-  function invoke(message: Extract<ToWorker, { t: 'invoke' }>) {
+  function invoke(message: Extract<ToWorker, { t: 'invoke' }>, input: string) {
     let entry: Entry;
     try {
       entry = entryFor(message.key, message.bundle, message.memoryMb);
@@ -191,15 +194,15 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     entry.inflight.add(invocation.id);
     startWatchdog();
     enterGuest(invocation, (timeout) => {
-      const result = entry.isolate.bridge.dispatch(message.request, timeout);
+      const result = entry.isolate.bridge.dispatch(message.request, input, timeout);
       if (result !== null) finish(invocation, result);
     });
   }
 
-  function resolve(message: Extract<ToWorker, { t: 'resolve' }>) {
+  function resolve(message: Extract<ToWorker, { t: 'resolve' }>, resultJson: string) {
     const invocation = invocations.get(message.callId.slice(0, message.callId.lastIndexOf(':')));
     if (!invocation) return; // ended (timed out, reset) while the host worked on the call
-    enterGuest(invocation, (timeout) => invocation.entry.isolate.bridge.resolve(message.callId, message.result, timeout));
+    enterGuest(invocation, (timeout) => invocation.entry.isolate.bridge.resolve(message.callId, resultJson, timeout));
   }
 
   /** Evaluates a bundle in a throwaway isolate and reports the handler ids it registers. */
@@ -226,12 +229,13 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   }
 
   return {
-    handle(message: ToWorker) {
+    /** One message from the host, with its payload (the input of an invoke, the result of a resolve). */
+    handle(message: ToWorker, payload = '') {
       switch (message.t) {
         case 'invoke':
-          return invoke(message);
+          return invoke(message, payload);
         case 'resolve':
-          return resolve(message);
+          return resolve(message, payload);
         case 'inspect':
           return inspect(message);
         case 'stats':

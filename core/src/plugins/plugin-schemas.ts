@@ -13,7 +13,14 @@ import { summarize } from './summary.ts';
  * changed. Defaults apply to every plugin schema alike, inputs, outputs and config: callers pass `value` on.
  */
 export type Validation = { ok: true; value: unknown } | { ok: false; details: ErrorDetail[] };
-export type Validator = (value: unknown) => Validation;
+/**
+ * `inPlace`: the caller owns `value` (a fresh parse, say), so defaults are written into it and no copy is
+ * made; copying costs more than validating on the sandbox's hot path.
+ */
+export type Validator = ((value: unknown, options?: { inPlace?: boolean }) => Validation) & {
+  /** Whether validating can change the value (the schema declares defaults). */
+  readonly appliesDefaults: boolean;
+};
 
 export interface PluginSchemas {
   /** Throws action.not_found for an id the manifest does not declare. */
@@ -86,14 +93,18 @@ function compileAll(manifest: PluginManifest): PluginSchemas {
 }
 
 function validator(validate: ValidateFunction): Validator {
-  return (value) => {
+  const check = (value: unknown, options?: { inPlace?: boolean }): Validation => {
     // ajv writes defaults into what it validates.
-    const copy = structuredClone(value);
-    return validate(copy) ? { ok: true, value: copy } : { ok: false, details: toDetails(validate.errors ?? []) };
+    const target = options?.inPlace ? value : structuredClone(value);
+    return validate(target) ? { ok: true, value: target } : { ok: false, details: toDetails(validate.errors ?? []) };
   };
+  return Object.assign(check, { appliesDefaults: JSON.stringify(validate.schema).includes('"default"') });
 }
 
-const acceptAny: Validator = (value) => ({ ok: true, value: structuredClone(value) });
+const acceptAny: Validator = Object.assign(
+  (value: unknown, options?: { inPlace?: boolean }): Validation => ({ ok: true, value: options?.inPlace ? value : structuredClone(value) }),
+  { appliesDefaults: false },
+);
 
 function notDeclared(manifest: PluginManifest, kind: 'actions' | 'triggers', id: string): LianjieError {
   const what = `plugin ${manifest.id}@${manifest.version} has no ${kind === 'actions' ? 'action' : 'trigger'} "${id}"`;

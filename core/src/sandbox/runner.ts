@@ -89,8 +89,13 @@ export function createPluginRunner(options: PluginRunnerOptions) {
       const checked = await verify(install.plugin);
       if (!checked.ok) return checked;
       const schemas = pluginSchemas(manifest);
-      const inputCheck = schemas.actionInput(actionId)(input);
+      const checkInput = schemas.actionInput(actionId);
+      // What is checked is exactly what crosses: the input's JSON form, parsed back (a Date becomes its string).
+      // It is encoded again only when the schema's defaults changed it.
+      let inputJson = JSON.stringify(input ?? null);
+      const inputCheck = checkInput(JSON.parse(inputJson), { inPlace: true });
       if (!inputCheck.ok) return failure('action.input_invalid', `the input of ${manifest.id}/${actionId} does not match its schema`, false, inputCheck.details);
+      if (checkInput.appliesDefaults) inputJson = JSON.stringify(inputCheck.value);
 
       const limits = resolveLimits(manifest, maxima);
       const wallMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
@@ -110,7 +115,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
         memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
         grants: granted,
         request,
-        input: JSON.stringify(inputCheck.value),
+        input: inputJson,
         scope: {
           grants,
           call: {
@@ -120,7 +125,8 @@ export function createPluginRunner(options: PluginRunnerOptions) {
         },
       });
       if (!result.ok) return result;
-      const outputCheck = schemas.actionOutput(actionId)(result.output);
+      // Parsed by this process from the worker's message: ours to fill with defaults.
+      const outputCheck = schemas.actionOutput(actionId)(result.output, { inPlace: true });
       if (!outputCheck.ok) return failure('action.output_invalid', `the output of ${manifest.id}/${actionId} does not match its schema`, false, outputCheck.details);
       return { ok: true, output: outputCheck.value };
     },

@@ -1,5 +1,5 @@
 // Inside a sandbox worker process: isolates per install (LRU), invocations with their limits, the watchdog.
-import { createPluginIsolate, classifyAbort, type BundleSource, type PluginIsolate } from './plugin-isolate.ts';
+import { classifyAbort, createBareIsolate, loadBundle, type BareIsolate, type BundleSource, type PluginIsolate } from './plugin-isolate.ts';
 import type { FromWorker, ToWorker, BundleRef } from './protocol.ts';
 
 export interface WorkerRuntimeOptions {
@@ -11,6 +11,11 @@ export interface WorkerRuntimeOptions {
   maxCallsPerInvocation: number;
   /** How often the wall-time watchdog looks at running invocations. */
   watchdogMs: number;
+}
+
+/** Lets a bare isolate's bridge be created before the entry it will serve. */
+interface Link {
+  entry?: Entry;
 }
 
 interface Entry {
@@ -32,6 +37,8 @@ interface Invocation {
 }
 
 const loadTimeoutMs = 1000;
+/** The memory limit most installs run with (DESIGN.md §4): a spare bare isolate is kept ready for it. */
+const spareMemoryMb = 32;
 const maxCallBytes = 2 * 1024 * 1024;
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions) {
@@ -62,11 +69,34 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       entries.set(key, existing); // most recently used last
       return existing;
     }
-    const entry: Entry = { key, isolate: undefined as unknown as PluginIsolate, inflight: new Set() };
-    entry.isolate = createPluginIsolate(bundleFor(ref), memoryMb, guestRequests(entry), loadTimeoutMs);
+    const { bare, link } = takeBare(memoryMb);
+    const entry: Entry = { key, isolate: loadBundle(bare, bundleFor(ref), loadTimeoutMs), inflight: new Set() };
+    link.entry = entry;
     entries.set(key, entry);
     evictIdle();
     return entry;
+  }
+
+  // A cold start takes the spare (isolate, context and bridge: most of its cost) and a new spare is
+  // made once the event loop is free, off the latency of the invocation that needed it.
+  let spare: { bare: BareIsolate; link: Link } | undefined;
+  let spareScheduled = false;
+  function makeBare(memoryMb: number) {
+    const link: Link = {};
+    return { bare: createBareIsolate(memoryMb, guestRequests(link), loadTimeoutMs), link };
+  }
+  function takeBare(memoryMb: number) {
+    if (memoryMb !== spareMemoryMb) return makeBare(memoryMb);
+    const taken = spare ?? makeBare(memoryMb);
+    spare = undefined;
+    if (!spareScheduled) {
+      spareScheduled = true;
+      setImmediate(() => {
+        spareScheduled = false;
+        spare ??= makeBare(spareMemoryMb);
+      });
+    }
+    return taken;
   }
 
   function evictIdle() {
@@ -80,7 +110,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     }
   }
 
-  function guestRequests(entry: Entry) {
+  function guestRequests(link: Link) {
     return {
       call(requestJson: string): string {
         if (requestJson.length > maxCallBytes) {
@@ -89,7 +119,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
         const request = JSON.parse(requestJson) as { invocation: string; capability: string; method: string; args: unknown; reply: boolean };
         const invocation = invocations.get(request.invocation);
         const refuse = (code: string, message: string) => JSON.stringify({ refused: { code, message, retryable: false } });
-        if (!invocation || invocation.entry !== entry) return refuse('capability.denied', 'this invocation has ended');
+        if (!invocation || invocation.entry !== link.entry) return refuse('capability.denied', 'this invocation has ended');
         if (!invocation.grants[request.capability]?.includes(request.method)) {
           return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
         }
@@ -105,7 +135,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       },
       settle(invocationId: string, resultJson: string) {
         const invocation = invocations.get(invocationId);
-        if (invocation && invocation.entry === entry) finish(invocation, resultJson);
+        if (invocation && invocation.entry === link.entry) finish(invocation, resultJson);
       },
     };
   }
@@ -210,7 +240,8 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     let isolate: PluginIsolate | undefined;
     let result: unknown;
     try {
-      isolate = createPluginIsolate(bundleFor(message.bundle), message.memoryMb, { call: () => '{"refused":{"code":"capability.denied","message":"no capabilities while loading","retryable":false}}', settle: () => {} }, loadTimeoutMs);
+      const noCapabilities = { call: () => '{"refused":{"code":"capability.denied","message":"no capabilities while loading","retryable":false}}', settle: () => {} };
+      isolate = loadBundle(createBareIsolate(message.memoryMb, noCapabilities, loadTimeoutMs), bundleFor(message.bundle), loadTimeoutMs);
       result = { ok: true, output: JSON.parse(isolate.bridge.describe(loadTimeoutMs)) };
     } catch (error) {
       const abort = classifyAbort(error, isolate);

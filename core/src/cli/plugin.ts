@@ -34,9 +34,12 @@ Prints the result as JSON: {"ok":true,"output":…} or {"ok":false,"failure":{"c
     const undeclared = grants.filter((g) => !(plugin.manifest.permissions as string[]).includes(g));
     if (undeclared.length) throw new Error(`--grant ${undeclared.join(',')}: plugin.json does not declare ${undeclared.length > 1 ? 'these permissions' : 'this permission'} (it declares: ${plugin.manifest.permissions.join(', ') || 'none'})`);
     const tenantId = values.tenant ?? 'local';
-    const result = await withStore(values.config, async (store) => {
+    const result = await withStore(values.config, async (store, host) => {
       const logger = createLogger('info', process.stderr);
-      const runner = createPluginRunner({ size: 1, capabilities: createStandardCapabilities(store, logger) });
+      const runner = createPluginRunner({
+        size: 1, maxIsolatesPerWorker: host.sandbox.maxIsolatesPerWorker, maxima: host.sandbox.maxima,
+        capabilities: createStandardCapabilities(store, logger),
+      });
       try {
         return await runner.runAction({ id: `${tenantId}:${plugin.manifest.id}`, tenantId, plugin, grants, config }, actionId, input);
       } finally {

@@ -5,13 +5,14 @@ import { parseConfig } from './load.ts';
 import { corpId, detailAt, failure, keys, withApp } from './load.test-support.ts';
 
 describe('parseConfig defaults', () => {
-  it('fills in host, port, logLevel, sqlite.synchronous and empty tenants and suites', () => {
+  it('fills in host, port, logLevel, sqlite.synchronous, the sandbox maxima and empty tenants and suites', () => {
     expect(parseConfig({ database: 'file:x.db' }, {})).toEqual({
       database: 'file:x.db',
       host: '127.0.0.1',
       port: 8080,
       logLevel: 'info',
       sqlite: { synchronous: 'FULL' },
+      sandbox: { maxIsolatesPerWorker: 1000, maxima: { memoryMb: 256, timeoutMs: 30000, cpuMs: 10000, outputKb: 4096 } },
       tenants: [],
       suites: [],
     });
@@ -228,5 +229,16 @@ describe('parseConfig on the demo config', () => {
     }]);
     expect(config.suites).toEqual([{ id: 'wwdemosuite0001', ...keys }]);
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info', sqlite: { synchronous: 'FULL' } });
+  });
+});
+
+describe('sandbox settings', () => {
+  it('defaults the maxima to DESIGN.md §4 and refuses unknown keys with their pointer', () => {
+    const config = parseConfig({ database: 'x.db' }, {});
+    expect(config.sandbox).toEqual({ maxIsolatesPerWorker: 1000, maxima: { memoryMb: 256, timeoutMs: 30000, cpuMs: 10000, outputKb: 4096 } });
+    const custom = parseConfig({ database: 'x.db', sandbox: { workers: 4, maxima: { cpuMs: 500 } } }, {});
+    expect(custom.sandbox).toMatchObject({ workers: 4, maxima: { cpuMs: 500, memoryMb: 256 } });
+    expect(() => parseConfig({ database: 'x.db', sandbox: { workers: 0 } }, {})).toThrow(/\/sandbox\/workers/);
+    expect(() => parseConfig({ database: 'x.db', sandbox: { maxima: { heapMb: 1 } } }, {})).toThrow(/\/sandbox\/maxima\/heapMb/);
   });
 });

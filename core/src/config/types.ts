@@ -24,6 +24,13 @@ export interface SuiteConfig {
   encodingAesKey: string;
 }
 
+export interface SandboxConfig {
+  /** Absent: the machine's cores. */
+  workers?: number;
+  maxIsolatesPerWorker: number;
+  maxima: { memoryMb: number; timeoutMs: number; cpuMs: number; outputKb: number };
+}
+
 export interface HostConfig {
   database: string;
   host: string;
@@ -31,6 +38,7 @@ export interface HostConfig {
   publicUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sqlite: { synchronous: 'FULL' | 'NORMAL' };
+  sandbox: SandboxConfig;
   tenants: TenantConfig[];
   suites: SuiteConfig[];
 }

@@ -4,3 +4,8 @@ export { loadConfig, parseConfig, type LoadedConfig } from './config/load.ts';
 export type { HostConfig, TenantConfig, AppConfig, SuiteConfig } from './config/types.ts';
 export { LianjieError, isLianjieError, errorCodes, type ErrorCode, type ErrorDetail } from './errors.ts';
 export type { CanonicalEvent, StoredEvent, Store } from './store/types.ts';
+export { createPluginRunner, type PluginRunner, type InvocationContext } from './sandbox/runner.ts';
+export type { Result, Failure } from './sandbox/result.ts';
+export { createStandardCapabilities } from './capabilities/standard.ts';
+export { loadPluginDir } from './plugins/load.ts';
+export type { Install, LoadedPlugin, PluginManifest } from './plugins/types.ts';

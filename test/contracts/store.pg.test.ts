@@ -1,20 +1,9 @@
 // Runs the store contract on a fresh PostgreSQL database per test (skipped unless DATABASE_URL is set).
 import { describe } from 'vitest';
-import { createPgStore } from '../../core/src/store/pg/store.ts';
-import { freshPostgresDatabase, postgresUrl } from '../support/postgres.ts';
+import { postgresUrl } from '../support/postgres.ts';
+import { postgresFixture } from './dialect-fixtures.ts';
 import { storeContract } from './store.contract.ts';
 
 describe.skipIf(!postgresUrl)('postgres', () => {
-  storeContract('postgres', async () => {
-    const database = await freshPostgresDatabase();
-    const store = createPgStore({ url: database.url });
-    return {
-      store,
-      reopen: () => createPgStore({ url: database.url }),
-      async cleanup() {
-        await store.close();
-        await database.drop();
-      },
-    };
-  });
+  storeContract('postgres', postgresFixture);
 });

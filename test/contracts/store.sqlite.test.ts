@@ -1,18 +1,5 @@
 // Runs the store contract on a real SQLite file in a fresh temporary directory.
-import { createSqliteStore } from '../../core/src/store/sqlite/store.ts';
-import { freshTempDir } from '../support/tmp.ts';
+import { sqliteFixture } from './dialect-fixtures.ts';
 import { storeContract } from './store.contract.ts';
 
-storeContract('sqlite (file, synchronous FULL)', async () => {
-  const dir = await freshTempDir();
-  const file = dir.file('lianjie.db');
-  const store = createSqliteStore({ file, synchronous: 'FULL' });
-  return {
-    store,
-    reopen: () => createSqliteStore({ file, synchronous: 'FULL' }),
-    async cleanup() {
-      await store.close();
-      await dir.remove();
-    },
-  };
-});
+storeContract('sqlite (file, synchronous FULL)', sqliteFixture);

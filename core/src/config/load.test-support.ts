@@ -9,15 +9,6 @@ export function withApp(app: Record<string, unknown> = {}, tenant: Record<string
   return { database: 'file:/var/lib/lianjie/test.db', tenants: [{ id: 'acme', corpId, apps: [{ id: 'crm', ...keys, ...app }], ...tenant }] };
 }
 
-/** The LianjieError `fn` throws; fails the test if it returns or throws anything else. */
-export function failure(fn: () => unknown): LianjieError {
-  try {
-    fn();
-  } catch (error) {
-    if (isLianjieError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LianjieError, got none');
-}
+export { failure } from '../../../test/support/errors.ts';
 
 export const detailAt = (error: LianjieError, pointer: string): ErrorDetail | undefined => error.details.find((d) => d.pointer === pointer);

@@ -36,16 +36,7 @@ export function withTriggers(extra: Record<string, unknown> = {}): Record<string
 
 export const asManifest = (value: unknown) => value as PluginManifest;
 
-/** The LianjieError `fn` throws; fails the test if it returns or throws anything else. */
-export function failure(fn: () => unknown): LianjieError {
-  try {
-    fn();
-  } catch (error) {
-    if (isLianjieError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LianjieError, got none');
-}
+export { failure } from '../../../test/support/errors.ts';
 
 /** The LianjieError `promise` rejects with. */
 export async function rejection(promise: Promise<unknown>): Promise<LianjieError> {

@@ -78,12 +78,32 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     return out;
   }
 
+  // What stays the same for every invocation of an install, worked out once. An Install is treated as a
+  // value: a changed config or grant comes as a new Install object.
+  const preparedInstalls = new WeakMap<Install, ReturnType<typeof prepare>>();
+  function prepare(install: Install) {
+    const { manifest, bundle } = install.plugin;
+    const limits = resolveLimits(manifest, maxima);
+    const grants = install.grants.filter((g) => (manifest.permissions as string[]).includes(g));
+    const granted = capabilities.describe(grants);
+    const tail = JSON.stringify({ config: install.config, capabilities: granted, denied: denied(granted, manifest), outputLimit: limits.outputKb * 1024 });
+    return { limits, grants, granted, installKey: `${install.tenantId}/${install.id}/${bundle.sha256}`, requestTail: tail.slice(1) };
+  }
+  function prepared(install: Install) {
+    let entry = preparedInstalls.get(install);
+    if (!entry) {
+      entry = prepare(install);
+      preparedInstalls.set(install, entry);
+    }
+    return entry;
+  }
+
   return {
     /** Checks a plugin's bundle against its manifest (every id has a handler, limits within the maxima). */
     verify,
 
     async runAction(install: Install, actionId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
-      const { manifest, bundle } = install.plugin;
+      const { manifest } = install.plugin;
       const index = manifest.actions.findIndex((a) => a.id === actionId);
       if (index < 0) return failure('action.not_found', `plugin ${manifest.id}@${manifest.version} has no action "${actionId}"`);
       const checked = await verify(install.plugin);
@@ -97,20 +117,13 @@ export function createPluginRunner(options: PluginRunnerOptions) {
       if (!inputCheck.ok) return failure('action.input_invalid', `the input of ${manifest.id}/${actionId} does not match its schema`, false, inputCheck.details);
       if (checkInput.appliesDefaults) inputJson = JSON.stringify(inputCheck.value);
 
-      const limits = resolveLimits(manifest, maxima);
+      const { limits, grants, granted, installKey, requestTail } = prepared(install);
       const wallMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
-      const grants = install.grants.filter((g) => (manifest.permissions as string[]).includes(g));
-      const granted = capabilities.describe(grants);
-      const deniedCapabilities = denied(granted, manifest);
       const request = (id: string) =>
-        JSON.stringify({
-          id, kind: 'action', handler: actionId, config: install.config,
-          idempotencyKey: context.idempotencyKey, runId: context.runId,
-          capabilities: granted, denied: deniedCapabilities, outputLimit: limits.outputKb * 1024,
-        });
+        `${JSON.stringify({ id, kind: 'action', handler: actionId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
       const result = await pool.run({
         tenantId: install.tenantId,
-        installKey: `${install.tenantId}/${install.id}/${bundle.sha256}`,
+        installKey,
         bundle: bundleOf(install.plugin),
         memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
         grants: granted,

@@ -39,6 +39,7 @@ Prints the result as JSON: {"ok":true,"output":…} or {"ok":false,"failure":{"c
       const runner = createPluginRunner({
         size: 1, maxIsolatesPerWorker: host.sandbox.maxIsolatesPerWorker, maxima: host.sandbox.maxima,
         capabilities: createStandardCapabilities(store, logger),
+        onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
       });
       try {
         return await runner.runAction({ id: `${tenantId}:${plugin.manifest.id}`, tenantId, plugin, grants, config }, actionId, input);

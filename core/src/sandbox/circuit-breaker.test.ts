@@ -42,3 +42,15 @@ describe('circuit breaker', () => {
     expect(breaker.health('a')).toEqual({ state: 'healthy' });
   });
 });
+
+describe('circuit breaker: unattributed crashes', () => {
+  it('watching an install makes it run alone for a window without counting towards quarantine', () => {
+    let now = 0;
+    const breaker = createCircuitBreaker({ strikes: 3, windowMs: 60_000, cooldownMs: 300_000 }, () => now);
+    for (let i = 0; i < 5; i++) breaker.watch('a');
+    expect(breaker.health('a')).toEqual({ state: 'suspect', strikes: 0 });
+    expect(breaker.quarantined()).toEqual([]);
+    now += 60_001;
+    expect(breaker.health('a')).toEqual({ state: 'healthy' });
+  });
+});

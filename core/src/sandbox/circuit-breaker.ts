@@ -22,6 +22,8 @@ export interface QuarantineEntry {
 export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => number = Date.now) {
   const strikes = new Map<string, number[]>();
   const open = new Map<string, { until: number; reason: string }>();
+  /** Installs that were in flight when a worker died of something no one install can be blamed for. */
+  const watched = new Map<string, number>();
 
   function recent(key: string): number[] {
     const cutoff = now() - options.windowMs;
@@ -39,7 +41,11 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
         open.delete(key); // cool-down over: half-open, it runs alone until it behaves
       }
       const count = recent(key).length;
-      return count ? { state: 'suspect', strikes: count } : { state: 'healthy' };
+      if (count) return { state: 'suspect', strikes: count };
+      const until = watched.get(key);
+      if (until !== undefined && until > now()) return { state: 'suspect', strikes: 0 };
+      if (until !== undefined) watched.delete(key);
+      return { state: 'healthy' };
     },
 
     /** Records that a worker died while running this install; returns true when that opened its circuit. */
@@ -54,6 +60,11 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
       // After the cool-down the install is on probation: one strike, so it runs alone for a window.
       strikes.set(key, [until]);
       return true;
+    },
+
+    /** Runs the install alone for a window without counting a strike: it may have caused a crash or merely been there. */
+    watch(key: string): void {
+      watched.set(key, now() + options.windowMs);
     },
 
     quarantined(): QuarantineEntry[] {

@@ -21,18 +21,45 @@
   var ErrorCtor = Error;
   var StringCtor = String;
   var getPrototypeOf = Object.getPrototypeOf;
-  var regexTest = RegExp.prototype.test;
+  var charCodeAt = String.prototype.charCodeAt;
+  var promiseResolve = Promise.resolve;
   var slice = String.prototype.slice;
   var indexOf = String.prototype.indexOf;
-  var codePattern = /^[a-z][a-z0-9_]*$/;
 
   var handlers = { action: create(null), trigger: create(null) };
   var registered = false;
   var pending = create(null); // capability call id → { resolve, reject }
   var hostFailures = new WeakSetCtor(); // failures the host produced: their codes pass through
 
+  // Results are built without prototypes: an Object.prototype.toJSON the plugin defines must not
+  // rewrite what the host receives.
   function failure(code, message, retryable) {
-    return { ok: false, failure: { code: code, message: message, retryable: retryable } };
+    var f = create(null);
+    f.code = code;
+    f.message = message;
+    f.retryable = retryable;
+    var result = create(null);
+    result.ok = false;
+    result.failure = f;
+    return result;
+  }
+
+  // Reads only own data properties of what the host sent: an inherited `refused` or `ok` planted on
+  // Object.prototype must not pass for the host's word.
+  function own(value, name) {
+    var d = value !== null && typeof value === 'object' ? getOwnPropertyDescriptor(value, name) : undefined;
+    return d ? d.value : undefined;
+  }
+
+  // A plugin's own failure code: a lowercase word (checked without RegExp, whose methods the plugin may patch).
+  function isCode(text) {
+    if (typeof text !== 'string' || text.length === 0 || text.length > 64) return false;
+    for (var i = 0; i < text.length; i++) {
+      var c = apply(charCodeAt, text, [i]);
+      var lower = c >= 97 && c <= 122;
+      if (!(lower || (i > 0 && ((c >= 48 && c <= 57) || c === 95)))) return false;
+    }
+    return true;
   }
 
   function register(plugin) {
@@ -75,7 +102,7 @@
         var message = ownString(thrown, 'message');
         var retryable = ownBoolean(thrown, 'retryable');
         if (apply(weakSetHas, hostFailures, [thrown])) return failure(code, message, retryable === true);
-        if (code !== undefined && apply(regexTest, codePattern, [code])) {
+        if (isCode(code)) {
           return failure('plugin.' + code, clip(message === undefined ? code : message), retryable === true);
         }
         var name = ownString(thrown, 'name');
@@ -131,15 +158,16 @@
     return function (args) {
       var request = stringify({ invocation: invocationId, capability: capability, method: method, args: args === undefined ? {} : args, reply: !fireAndForget });
       var answer = parse(hostCall(request));
-      if (answer.refused) {
-        var refusal = freeze({ code: answer.refused.code, message: answer.refused.message, retryable: answer.refused.retryable });
+      var refused = own(answer, 'refused');
+      if (refused !== undefined) {
+        var refusal = freeze({ code: own(refused, 'code'), message: own(refused, 'message'), retryable: own(refused, 'retryable') === true });
         apply(weakSetAdd, hostFailures, [refusal]);
         if (fireAndForget) throw refusal;
         return PromiseCtor.reject(refusal);
       }
       if (fireAndForget) return undefined;
       return new PromiseCtor(function (resolve, reject) {
-        pending[answer.callId] = { resolve: resolve, reject: reject };
+        pending[own(answer, 'callId')] = { resolve: resolve, reject: reject };
       });
     };
   }
@@ -200,7 +228,7 @@
       hostSettle(id, encode(result));
     }
     try {
-      apply(promiseThen, PromiseCtor.resolve(value), [
+      apply(promiseThen, apply(promiseResolve, PromiseCtor, [value]), [
         function (output) { settle(serialize(output, limit)); },
         function (thrown) { settle(toFailure(thrown)); },
       ]);
@@ -217,17 +245,25 @@
     if (waiter === undefined) return;
     delete pending[callId];
     var result = parse(resultJson);
-    if (result.ok) {
-      waiter.resolve(result.output);
+    if (own(result, 'ok') === true) {
+      waiter.resolve(own(result, 'output'));
     } else {
-      var f = freeze({ code: result.failure.code, message: result.failure.message, retryable: result.failure.retryable });
+      var hostFailure = own(result, 'failure');
+      var f = freeze({ code: own(hostFailure, 'code'), message: own(hostFailure, 'message'), retryable: own(hostFailure, 'retryable') === true });
       apply(weakSetAdd, hostFailures, [f]);
       waiter.reject(f);
     }
   }
 
+  // Written out by hand: arrays and objects here would consult an Array.prototype.toJSON the plugin defined.
+  function idList(group) {
+    var ids = keys(group);
+    var text = '[';
+    for (var i = 0; i < ids.length; i++) text += (i ? ',' : '') + stringify(ids[i]);
+    return text + ']';
+  }
   function describe() {
-    return stringify({ registered: registered, actions: keys(handlers.action), triggers: keys(handlers.trigger) });
+    return '{"registered":' + (registered ? 'true' : 'false') + ',"actions":' + idList(handlers.action) + ',"triggers":' + idList(handlers.trigger) + '}';
   }
 
   return { dispatch: dispatch, resolve: resolve, describe: describe };

@@ -60,12 +60,15 @@ interface Slot {
   inflight: Map<string, Pending>;
   /** For solo slots: the install it serves. */
   soloKey?: string;
-  /** Killed on purpose (idle, or the pool closing): its exit is not a crash. */
+  /** Killed on purpose (idle, stuck, or the pool closing): its exit is handled already. */
   retired?: boolean;
   lastUsed: number;
+  /** Answers to `stats` requests, given zeros if the worker dies first. */
+  statsReplies: Map<string, (stats: Extract<FromWorker, { t: 'stats' }> | undefined) => void>;
 }
 
 interface Pending {
+  /** The install the work belongs to (`bundle:<sha256>` for checking a bundle): what a crash is pinned on. */
   installKey: string;
   resolve(result: Result): void;
   scope: unknown;
@@ -74,6 +77,8 @@ interface Pending {
 }
 
 const hardDeadlineGraceMs = 1000;
+/** Loading a bundle in the worker has 1 s of CPU; past this the worker is presumed stuck. */
+const inspectWallMs = 4000;
 const defaultBreaker: CircuitBreakerOptions = { strikes: 3, windowMs: 60_000, cooldownMs: 300_000 };
 
 export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
@@ -86,12 +91,11 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
   const maxSolo = options.maxSoloWorkers ?? 4;
   const shared: Slot[] = [];
   const solo = new Map<string, Slot>();
-  const replies = new Map<string, (message: FromWorker) => void>();
   let seq = 0;
   let closed = false;
 
   function spawnSlot(soloKey?: string): Slot {
-    const slot: Slot = { process: undefined as unknown as WorkerProcess, inflight: new Map(), soloKey, lastUsed: Date.now() };
+    const slot: Slot = { process: undefined as unknown as WorkerProcess, inflight: new Map(), soloKey, lastUsed: Date.now(), statsReplies: new Map() };
     slot.process = startWorkerProcess(settings, {
       message: (message) => onMessage(slot, message),
       exit: (why) => onExit(slot, why),
@@ -101,7 +105,8 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
 
   function onMessage(slot: Slot, message: FromWorker) {
     switch (message.t) {
-      case 'done': {
+      case 'done':
+      case 'inspected': {
         const pending = slot.inflight.get(message.id);
         if (!pending) return;
         slot.inflight.delete(message.id);
@@ -119,10 +124,9 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         );
         return;
       }
-      case 'inspected':
       case 'stats':
-        replies.get(message.id)?.(message);
-        replies.delete(message.id);
+        slot.statsReplies.get(message.id)?.(message);
+        slot.statsReplies.delete(message.id);
         return;
       case 'ready':
         return;
@@ -131,20 +135,34 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
 
   function onExit(slot: Slot, why: string) {
     if (slot.retired) return;
-    const stderr = slot.process.stderrTail();
-    options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr });
-    const message = `the sandbox worker running this invocation died (${why})`;
-    const keys = new Set<string>();
-    for (const pending of slot.inflight.values()) {
-      keys.add(pending.installKey);
-      pending.resolve(failure('sandbox.crashed', message, true));
+    slot.retired = true;
+    options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
+    const keys = new Set([...slot.inflight.values()].map((p) => p.installKey));
+    failAll(slot, failure('sandbox.crashed', `the sandbox worker running this invocation died (${why})`, true));
+    // A death is pinned on an install only when nothing else was running there; otherwise every install
+    // that was there runs alone for a while, where a repeat is pinned exactly, and none is struck yet.
+    if (keys.size === 1) {
+      const [key] = keys as Set<string> & [string];
+      if (breaker.strike(key, why)) quarantined(key);
+    } else {
+      for (const key of keys) breaker.watch(key);
     }
+    replace(slot);
+  }
+
+  function failAll(slot: Slot, result: Result) {
+    for (const pending of slot.inflight.values()) pending.resolve(result);
     slot.inflight.clear();
-    for (const key of keys) if (breaker.strike(key, why)) quarantined(key);
+    for (const reply of slot.statsReplies.values()) reply(undefined);
+    slot.statsReplies.clear();
+  }
+
+  /** A shared slot whose worker is gone gets a new worker at once; a solo one is started again on demand. */
+  function replace(slot: Slot) {
     if (closed) return;
     if (slot.soloKey !== undefined) {
       if (solo.get(slot.soloKey) === slot) solo.delete(slot.soloKey);
-      return; // respawned on demand
+      return;
     }
     const index = shared.indexOf(slot);
     if (index >= 0) shared[index] = spawnSlot();
@@ -162,15 +180,15 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     }
     if (health.state === 'suspect') {
       let slot = solo.get(installKey);
-      if (!slot) {
-        if (solo.size >= maxSolo) return failure('sandbox.quarantined', 'this install crashed a sandbox worker and every isolation worker is busy', true);
+      if (!slot && solo.size < maxSolo) {
         slot = spawnSlot(installKey);
         solo.set(installKey, slot);
       }
-      return slot;
+      // With every isolation worker taken, a suspect shares the pool again rather than being refused.
+      if (slot) return slot;
     }
     // By tenant, so one tenant's crashes land on one worker; suspects leave it at once.
-    return shared[hash(tenantId) % shared.length]!;
+    return shared[workerIndexFor(tenantId, shared.length)]!;
   }
 
   function bundleRef(slot: Slot, bundle: SandboxBundle): BundleRef {
@@ -188,12 +206,18 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     for (const slot of [...shared, ...solo.values()]) {
       const overdue = [...slot.inflight].filter(([, pending]) => now > pending.hardDeadline);
       if (overdue.length) {
+        // Retired and replaced before the kill lands, so no new call is routed to a dying worker.
+        slot.retired = true;
+        options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why: 'stopped: it did not answer past a deadline', inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
         for (const [id, pending] of overdue) {
           slot.inflight.delete(id);
           pending.resolve(failure('sandbox.timeout', 'the invocation did not finish within its wall-time limit; its worker was stopped'));
           if (breaker.strike(pending.installKey, 'stopped past its deadline')) quarantined(pending.installKey);
         }
+        failAll(slot, failure('sandbox.crashed', 'the sandbox worker running this invocation was stopped because another invocation there hung', true));
         slot.process.kill();
+        replace(slot);
+        continue;
       }
       if (slot.soloKey !== undefined && slot.inflight.size === 0 && now - slot.lastUsed > 30_000) {
         solo.delete(slot.soloKey);
@@ -206,16 +230,23 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
 
   for (let i = 0; i < size; i++) shared.push(spawnSlot());
 
+  /** Routes one piece of work to a worker and tracks it until the worker answers, dies or hangs. */
+  function dispatch(tenantId: string, installKey: string, wallMs: number, scope: unknown, send: (slot: Slot, id: string) => void): Promise<Result> {
+    if (closed) return Promise.resolve(failure('sandbox.unavailable', 'the sandbox pool is closed', true));
+    const target = slotFor(tenantId, installKey);
+    if (!('process' in target)) return Promise.resolve(target);
+    const slot = target;
+    const id = (++seq).toString(36);
+    slot.lastUsed = Date.now();
+    return new Promise<Result>((resolve) => {
+      slot.inflight.set(id, { installKey, resolve, scope, hardDeadline: Date.now() + wallMs + hardDeadlineGraceMs });
+      send(slot, id);
+    });
+  }
+
   return {
     run(call: SandboxCall<Scope>): Promise<Result> {
-      if (closed) return Promise.resolve(failure('sandbox.unavailable', 'the sandbox pool is closed', true));
-      const target = slotFor(call.tenantId, call.installKey);
-      if (!('process' in target)) return Promise.resolve(target);
-      const slot = target;
-      const id = (++seq).toString(36);
-      slot.lastUsed = Date.now();
-      return new Promise<Result>((resolve) => {
-        slot.inflight.set(id, { installKey: call.installKey, resolve, scope: call.scope, hardDeadline: Date.now() + call.wallMs + hardDeadlineGraceMs });
+      return dispatch(call.tenantId, call.installKey, call.wallMs, call.scope, (slot, id) => {
         slot.process.send({
           t: 'invoke', id, key: call.installKey, bundle: bundleRef(slot, call.bundle),
           memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, grants: call.grants, request: call.request(id),
@@ -223,27 +254,25 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
       });
     },
 
-    /** The handler ids a bundle registers, from a throwaway isolate in a worker. */
+    /**
+     * The handler ids a bundle registers, from a throwaway isolate in a worker. A bundle whose loading
+     * kills workers is struck and quarantined like an install (as `bundle:<sha256>`).
+     */
     inspect(bundle: SandboxBundle, memoryMb: number): Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>> {
-      const slot = shared[0]!;
-      const id = `i${(++seq).toString(36)}`;
-      return new Promise((resolve) => {
-        replies.set(id, (message) => resolve((message as { result: Result<{ registered: boolean; actions: string[]; triggers: string[] }> }).result));
+      const key = `bundle:${bundle.sha256}`;
+      return dispatch(key, key, inspectWallMs, undefined, (slot, id) => {
         slot.process.send({ t: 'inspect', id, bundle: bundleRef(slot, bundle), memoryMb } satisfies ToWorker);
-      });
+      }) as Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>>;
     },
 
-    /** Memory and isolate counts of every worker. */
+    /** Memory and isolate counts of every worker (zeros for one that dies before it answers). */
     stats(): Promise<WorkerStats[]> {
       return Promise.all(
         [...shared, ...solo.values()].map(
           (slot) =>
             new Promise<WorkerStats>((resolve) => {
               const id = `s${(++seq).toString(36)}`;
-              replies.set(id, (m) => {
-                const s = m as Extract<FromWorker, { t: 'stats' }>;
-                resolve({ pid: slot.process.pid, rssBytes: s.rssBytes, isolates: s.isolates, heapBytes: s.heapBytes });
-              });
+              slot.statsReplies.set(id, (s) => resolve({ pid: slot.process.pid, rssBytes: s?.rssBytes ?? 0, isolates: s?.isolates ?? 0, heapBytes: s?.heapBytes ?? 0 }));
               slot.process.send({ t: 'stats', id });
             }),
         ),
@@ -266,9 +295,8 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
       closed = true;
       clearInterval(supervisor);
       for (const slot of [...shared, ...solo.values()]) {
-        for (const pending of slot.inflight.values()) pending.resolve(failure('sandbox.unavailable', 'the sandbox pool closed', true));
-        slot.inflight.clear();
         slot.retired = true;
+        failAll(slot, failure('sandbox.unavailable', 'the sandbox pool closed', true));
         slot.process.kill();
       }
     },
@@ -276,6 +304,11 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
 }
 
 export type SandboxPool<Scope> = ReturnType<typeof createSandboxPool<Scope>>;
+
+/** The shared worker a tenant's installs run on: by tenant, so one tenant's crashes land on one worker. */
+export function workerIndexFor(tenantId: string, workers: number): number {
+  return hash(tenantId) % workers;
+}
 
 function hash(text: string): number {
   let h = 2166136261;

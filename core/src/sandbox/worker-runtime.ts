@@ -46,6 +46,8 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   const entries = new Map<string, Entry>();
   const invocations = new Map<string, Invocation>();
   let callSeq = 0;
+  /** The call into a guest running now, and when its time is up. */
+  let active: { invocation: Invocation; deadline: number; wall: boolean } | undefined;
   let watchdog: NodeJS.Timeout | undefined;
 
   const send = (message: FromWorker) => options.send(JSON.stringify(message));
@@ -123,10 +125,17 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
         if (!invocation.grants[request.capability]?.includes(request.method)) {
           return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
         }
+        // isolated-vm's timeout and cpuTime do not count time spent in this callback, so a loop of
+        // (refused, swallowed) calls would run unbounded: the budget of the running call is checked here,
+        // and an invocation that broke a rule is stopped at once by disposing its isolate.
+        if (active && performance.now() > active.deadline) {
+          stop(active.invocation, active.wall ? wallTimeout(active.invocation) : cpuTimeout(active.invocation));
+          return refuse('sandbox.cpu_limit', 'the invocation ran out of time');
+        }
         invocation.calls += 1;
         if (invocation.calls > options.maxCallsPerInvocation) {
           const message = `an invocation may make at most ${options.maxCallsPerInvocation} capability calls`;
-          invocation.verdict ??= fail('capability.limit_exceeded', message);
+          stop(invocation, fail('capability.limit_exceeded', message));
           return refuse('capability.limit_exceeded', message);
         }
         const callId = request.reply ? `${invocation.id}:${++callSeq}` : undefined;
@@ -153,10 +162,14 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     const wallLeftMs = invocation.deadline - performance.now();
     const timeoutMs = Math.max(1, Math.ceil(Math.min(cpuLeftMs, wallLeftMs)));
     const before = isolate.cpuTime();
+    const outer = active;
+    active = { invocation, deadline: performance.now() + timeoutMs, wall: wallLeftMs <= cpuLeftMs };
     try {
       run(timeoutMs);
       invocation.cpuUsedNs += isolate.cpuTime() - before;
     } catch (error) {
+      // Stopped from a callback (stop() below): the verdict says why.
+      if (invocation.verdict && isolate.disposed) return reset(invocation, invocation.verdict);
       const abort = classifyAbort(error, isolate);
       if (abort === 'memory') return reset(invocation, fail('sandbox.memory_limit', 'the plugin ran out of its memory limit'));
       if (abort === 'timeout') {
@@ -164,7 +177,15 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
         return reset(invocation, wall ? wallTimeout(invocation) : cpuTimeout(invocation));
       }
       return reset(invocation, fail('sandbox.crashed', 'the isolate failed: ' + (error instanceof Error ? error.message : String(error)), true));
+    } finally {
+      active = outer;
     }
+  }
+
+  /** Decides an invocation's result and stops its guest code now, from inside a callback. */
+  function stop(invocation: Invocation, verdict: string) {
+    invocation.verdict ??= verdict;
+    invocation.entry.isolate.dispose();
   }
 
   const cpuTimeout = (invocation: Invocation) =>

@@ -122,9 +122,16 @@ describe('21. http', () => {
 });
 
 describe('23. a capability called a million times', () => {
-  it('un-awaited ctx.store.get in a loop → capability.limit_exceeded', async () => {
+  it('un-awaited ctx.store.get in a loop → capability.limit_exceeded at the 33rd call waiting at once', async () => {
     const flood = `(input, ctx) => { for (let i = 0; i < 1e6; i++) ctx.store.get({ key: 'k' + i }); return 'flooded'; }`;
-    expectFailure(await h.attack(flood, { permissions: ['store'] }), 'capability.limit_exceeded', 'at most 1000 capability calls');
+    expectFailure(await h.attack(flood, { permissions: ['store'] }), 'capability.limit_exceeded', 'may wait on at most 32 capability calls at once');
+  });
+
+  it('999 un-awaited http.fetch calls: refused past 32 waiting, so one invocation cannot hold the host open', async () => {
+    const flood = `(input, ctx) => { for (let i = 0; i < 999; i++) ctx.http.fetch({ url: 'http://127.0.0.1:9/' + i }); return 'flooded'; }`;
+    const result = await h.attack(flood, { permissions: ['http'], manifest: { http: { hosts: ['127.0.0.1:9'] } } });
+    expectFailure(result, 'capability.limit_exceeded', 'at most 32');
+    await h.expectHostServes();
   });
 
   it('ctx.log.info in a loop → capability.limit_exceeded, even when the plugin swallows the refusals', async () => {

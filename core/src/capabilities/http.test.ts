@@ -146,6 +146,15 @@ describe('http capability', () => {
     expect(Date.now() - started).toBeLessThan(1900);
   });
 
+  it('stops a fetch when the invocation that asked for it ends', async () => {
+    const ended = new AbortController();
+    const started = performance.now();
+    const pending = fetch({ url: `${base}/slow`, timeoutMs: 10_000 }, { ...scope, signal: ended.signal });
+    setTimeout(() => ended.abort(), 100);
+    expect(await pending).toMatchObject({ ok: false, failure: { code: 'http.failed' } });
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
   it('stops reading a response past the size cap and drops the connection', async () => {
     const result = await fetch({ url: `${base}/big` });
     expect(result).toEqual({ ok: false, failure: { code: 'http.response_too_large', message: expect.stringContaining('1048576'), retryable: false } });

@@ -51,7 +51,7 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
           if (request.body !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
             throw new CapabilityFailure('capability.args_invalid', `a ${request.method} request cannot have a body`);
           }
-          return exchange(url, request, requestHeaders(request.headers), request.timeoutMs ?? defaultTimeoutMs, maxBytes);
+          return exchange(url, request, requestHeaders(request.headers), request.timeoutMs ?? defaultTimeoutMs, maxBytes, scope.signal);
         },
       },
     },
@@ -83,9 +83,12 @@ function requestHeaders(given: Record<string, string> = {}): Headers {
   return headers;
 }
 
-async function exchange(url: URL, request: FetchArgs, headers: Headers, timeoutMs: number, maxBytes: number): Promise<HttpResponse> {
+async function exchange(url: URL, request: FetchArgs, headers: Headers, timeoutMs: number, maxBytes: number, ended?: AbortSignal): Promise<HttpResponse> {
   const what = `${request.method} ${url.origin}`;
   const controller = new AbortController();
+  // The invocation that asked has ended (finished, timed out, crashed): nobody will read the answer.
+  if (ended?.aborted) controller.abort();
+  ended?.addEventListener('abort', () => controller.abort(), { once: true });
   let timedOut = false;
   // One deadline for everything, reading the body included: a server trickling bytes cannot hold the call open.
   const timer = setTimeout(() => {

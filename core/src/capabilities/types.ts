@@ -12,6 +12,8 @@ export interface CallScope {
   runId?: string;
   /** `runId:stepId` when a workflow step calls; effects record it ([3/6]). */
   idempotencyKey?: string;
+  /** Aborted when the invocation ends: work still running for it (a fetch) stops. */
+  signal?: AbortSignal;
 }
 
 export interface CapabilityMethod {

@@ -156,7 +156,12 @@
 
   function capabilityMethod(invocationId, capability, method, fireAndForget) {
     return function (args) {
-      var request = stringify({ invocation: invocationId, capability: capability, method: method, args: args === undefined ? {} : args, reply: !fireAndForget });
+      // Written out by hand around the plugin's own arguments: an Object.prototype.toJSON the plugin defined
+      // can change its arguments, never whose call this is.
+      var argsText = args === undefined ? '{}' : stringify(args);
+      if (typeof argsText !== 'string') argsText = 'null';
+      var request = '{"invocation":' + stringify(invocationId) + ',"capability":' + stringify(capability) + ',"method":' + stringify(method) +
+        ',"reply":' + (fireAndForget ? 'false' : 'true') + ',"args":' + argsText + '}';
       var answer = parse(hostCall(request));
       var refused = own(answer, 'refused');
       if (refused !== undefined) {

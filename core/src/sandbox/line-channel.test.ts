@@ -37,4 +37,13 @@ describe('line channel', () => {
     expect(received.slice(1, 1001).map(([m]) => (m as { n: number }).n)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(received[1001]).toEqual([{ n: 1001 }, '{"ok":true}']);
   });
+
+  it('stops at a line that is not JSON and reports the peer as broken instead of throwing', async () => {
+    const [a, b] = await pair();
+    const received: unknown[] = [];
+    const broken = new Promise<string>((resolve) => openLineChannel(b, (message) => received.push(message), resolve));
+    a.write('{"n":1}\n{not json}\n{"n":2}\n');
+    expect(await broken).toBe('the peer sent a line that is not JSON');
+    expect(received).toEqual([{ n: 1 }]);
+  });
 });

@@ -71,14 +71,20 @@ interface Pending {
   /** The install the work belongs to (`bundle:<sha256>` for checking a bundle): what a crash is pinned on. */
   installKey: string;
   resolve(result: Result): void;
+  /** The invocation's scope for capability calls; undefined for checking a bundle, which may call nothing. */
   scope: unknown;
-  /** After this the worker is presumed stuck and killed: its own watchdog should have answered. */
-  hardDeadline: number;
+  /** The longest the worker may legitimately stay silent on its behalf: one guest call runs at most this long. */
+  silenceMs: number;
+  /** Past this without an answer from a worker that is alive, the work is failed (a backstop: the worker's own watchdog answers first). */
+  deadline: number;
 }
 
-const hardDeadlineGraceMs = 1000;
-/** Loading a bundle in the worker has 1 s of CPU; past this the worker is presumed stuck. */
+/** Loading a bundle takes at most 1 s of CPU in the worker; on top, a margin for a busy machine. */
+const loadMs = 1000;
+const graceMs = 1500;
 const inspectWallMs = 4000;
+/** Suspects beyond the solo workers share this one, never the healthy tenants' workers. */
+const overflowKey = '*suspects*';
 const defaultBreaker: CircuitBreakerOptions = { strikes: 3, windowMs: 60_000, cooldownMs: 300_000 };
 
 export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
@@ -114,14 +120,18 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         return;
       }
       case 'call': {
+        // Only running invocations call capabilities; the worker is not trusted to say otherwise.
         const pending = slot.inflight.get(message.id);
-        if (!pending) return;
+        if (!pending || pending.scope === undefined || typeof message.capability !== 'string' || typeof message.method !== 'string') return;
         const answer = (result: Result) => {
-          if (message.callId) slot.process.send({ t: 'resolve', callId: message.callId }, JSON.stringify(result));
+          if (typeof message.callId === 'string' && !slot.retired) slot.process.send({ t: 'resolve', callId: message.callId }, JSON.stringify(result));
         };
-        options.onCall(pending.scope as Scope, message.capability, message.method, message.args).then(answer, (error: unknown) =>
-          answer(failure('capability.failed', `the capability failed: ${error instanceof Error ? error.message : String(error)}`, true)),
-        );
+        const failed = (error: unknown) => answer(failure('capability.failed', `the capability failed: ${error instanceof Error ? error.message : String(error)}`, true));
+        try {
+          options.onCall(pending.scope as Scope, message.capability, message.method, message.args).then(answer, failed);
+        } catch (error) {
+          failed(error);
+        }
         return;
       }
       case 'stats':
@@ -129,6 +139,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         slot.statsReplies.delete(message.id);
         return;
       case 'ready':
+      case 'alive':
         return;
     }
   }
@@ -137,17 +148,25 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     if (slot.retired) return;
     slot.retired = true;
     options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
+    const culprit = slot.inflight.get(slot.process.lastMarked() ?? '');
     const keys = new Set([...slot.inflight.values()].map((p) => p.installKey));
     failAll(slot, failure('sandbox.crashed', `the sandbox worker running this invocation died (${why})`, true));
-    // A death is pinned on an install only when nothing else was running there; otherwise every install
-    // that was there runs alone for a while, where a repeat is pinned exactly, and none is struck yet.
-    if (keys.size === 1) {
-      const [key] = keys as Set<string> & [string];
-      if (breaker.strike(key, why)) quarantined(key);
-    } else {
-      for (const key of keys) breaker.watch(key);
-    }
+    blame(culprit?.installKey, keys, why);
     replace(slot);
+  }
+
+  /**
+   * Pins a worker's death on the install whose guest code it was running (trace.ts), or on the only install
+   * with work there. When neither is known, every install that was there runs alone for a while and none is
+   * struck: a repeat is then pinned exactly, and tenants who were merely there are not punished.
+   */
+  function blame(culprit: string | undefined, present: Set<string>, why: string) {
+    const key = culprit ?? (present.size === 1 ? [...present][0] : undefined);
+    if (key !== undefined) {
+      if (breaker.strike(key, why)) quarantined(key);
+      return;
+    }
+    for (const each of present) breaker.watch(each);
   }
 
   function failAll(slot: Slot, result: Result) {
@@ -184,8 +203,14 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         slot = spawnSlot(installKey);
         solo.set(installKey, slot);
       }
-      // With every isolation worker taken, a suspect shares the pool again rather than being refused.
       if (slot) return slot;
+      // Every isolation worker is taken: suspects share one worker of their own, away from healthy tenants.
+      let overflow = solo.get(overflowKey);
+      if (!overflow) {
+        overflow = spawnSlot(overflowKey);
+        solo.set(overflowKey, overflow);
+      }
+      return overflow;
     }
     // By tenant, so one tenant's crashes land on one worker; suspects leave it at once.
     return shared[workerIndexFor(tenantId, shared.length)]!;
@@ -197,41 +222,59 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     return { sha256: bundle.sha256, name: bundle.name, code: bundle.code };
   }
 
-  // The last line of defence. Guest code runs only inside calls with a time limit, but a few V8
-  // builtins (Array(1e8).fill(0)) do not check for interruption for seconds: a worker that answers
-  // nothing past an invocation's deadline plus a grace period is killed. The overdue invocation
-  // fails as a timeout and is struck; the others in flight fail as crashed.
+  // The last line of defence. Guest code runs only inside calls with a time limit, but a few V8 builtins
+  // (Array(1e8).fill(0)) do not check for interruption for seconds. A busy worker says it is alive several
+  // times a second; one silent for longer than any guest call may run is stuck: it is retired and replaced at
+  // once, the invocation it was running (trace.ts) fails `sandbox.timeout` and is struck, the others fail
+  // `sandbox.crashed`, and then the process is killed.
   const supervisor = setInterval(() => {
     const now = Date.now();
     for (const slot of [...shared, ...solo.values()]) {
-      const overdue = [...slot.inflight].filter(([, pending]) => now > pending.hardDeadline);
-      if (overdue.length) {
-        // Retired and replaced before the kill lands, so no new call is routed to a dying worker.
-        slot.retired = true;
-        options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why: 'stopped: it did not answer past a deadline', inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
-        for (const [id, pending] of overdue) {
-          slot.inflight.delete(id);
-          pending.resolve(failure('sandbox.timeout', 'the invocation did not finish within its wall-time limit; its worker was stopped'));
-          if (breaker.strike(pending.installKey, 'stopped past its deadline')) quarantined(pending.installKey);
+      if (slot.inflight.size > 0) {
+        const silence = now - slot.process.lastHeard();
+        let allowed = 0;
+        for (const pending of slot.inflight.values()) allowed = Math.max(allowed, pending.silenceMs);
+        if (silence > allowed) {
+          retireStuck(slot);
+          continue;
         }
-        failAll(slot, failure('sandbox.crashed', 'the sandbox worker running this invocation was stopped because another invocation there hung', true));
-        slot.process.kill();
-        replace(slot);
-        continue;
+        for (const [id, pending] of slot.inflight) {
+          if (now <= pending.deadline) continue;
+          slot.inflight.delete(id);
+          pending.resolve(failure('sandbox.timeout', 'the invocation did not finish within its wall-time limit'));
+        }
       }
       if (slot.soloKey !== undefined && slot.inflight.size === 0 && now - slot.lastUsed > 30_000) {
         solo.delete(slot.soloKey);
         slot.retired = true;
+        failAll(slot, failure('sandbox.unavailable', 'the worker was retired', true));
         slot.process.kill();
       }
     }
   }, 250);
+
+  function retireStuck(slot: Slot) {
+    slot.retired = true;
+    const why = 'stopped: it stayed silent longer than any plugin call may run';
+    options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
+    const culpritId = slot.process.lastMarked();
+    const culprit = culpritId === undefined ? undefined : slot.inflight.get(culpritId);
+    const keys = new Set([...slot.inflight.values()].map((p) => p.installKey));
+    if (culprit) {
+      slot.inflight.delete(culpritId!);
+      culprit.resolve(failure('sandbox.timeout', 'the invocation did not stop at its time limit; its worker was stopped'));
+    }
+    failAll(slot, failure('sandbox.crashed', 'the sandbox worker running this invocation was stopped because another invocation there did not stop at its limit', true));
+    blame(culprit?.installKey, keys, 'did not stop at its time limit');
+    slot.process.kill();
+    replace(slot);
+  }
   supervisor.unref();
 
   for (let i = 0; i < size; i++) shared.push(spawnSlot());
 
   /** Routes one piece of work to a worker and tracks it until the worker answers, dies or hangs. */
-  function dispatch(tenantId: string, installKey: string, wallMs: number, scope: unknown, send: (slot: Slot, id: string) => void): Promise<Result> {
+  function dispatch(tenantId: string, installKey: string, limits: { wallMs: number; cpuMs: number }, scope: unknown, send: (slot: Slot, id: string) => void): Promise<Result> {
     if (closed) return Promise.resolve(failure('sandbox.unavailable', 'the sandbox pool is closed', true));
     const target = slotFor(tenantId, installKey);
     if (!('process' in target)) return Promise.resolve(target);
@@ -239,14 +282,14 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     const id = (++seq).toString(36);
     slot.lastUsed = Date.now();
     return new Promise<Result>((resolve) => {
-      slot.inflight.set(id, { installKey, resolve, scope, hardDeadline: Date.now() + wallMs + hardDeadlineGraceMs });
+      slot.inflight.set(id, { installKey, resolve, scope, silenceMs: limits.cpuMs + loadMs + graceMs, deadline: Date.now() + limits.wallMs + loadMs + 30_000 });
       send(slot, id);
     });
   }
 
   return {
     run(call: SandboxCall<Scope>): Promise<Result> {
-      return dispatch(call.tenantId, call.installKey, call.wallMs, call.scope, (slot, id) => {
+      return dispatch(call.tenantId, call.installKey, { wallMs: call.wallMs, cpuMs: call.cpuMs }, call.scope, (slot, id) => {
         slot.process.send({
           t: 'invoke', id, key: call.installKey, bundle: bundleRef(slot, call.bundle),
           memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, grants: call.grants, request: call.request(id),
@@ -260,7 +303,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
      */
     inspect(bundle: SandboxBundle, memoryMb: number): Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>> {
       const key = `bundle:${bundle.sha256}`;
-      return dispatch(key, key, inspectWallMs, undefined, (slot, id) => {
+      return dispatch(key, key, { wallMs: inspectWallMs, cpuMs: 0 }, undefined, (slot, id) => {
         slot.process.send({ t: 'inspect', id, bundle: bundleRef(slot, bundle), memoryMb } satisfies ToWorker);
       }) as Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>>;
     },

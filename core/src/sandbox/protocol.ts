@@ -30,6 +30,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { t: 'ready'; pid: number }
+  /** Sent a few times a second while the worker has work: its event loop is free. */
+  | { t: 'alive' }
   | { t: 'done'; id: string; result: unknown; cpuNs?: number }
   | { t: 'call'; id: string; callId?: string; capability: string; method: string; args: unknown }
   | { t: 'inspected'; id: string; result: unknown }

@@ -121,6 +121,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
       const wallMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
       const request = (id: string) =>
         `${JSON.stringify({ id, kind: 'action', handler: actionId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
+      const ended = new AbortController();
       const result = await pool.run({
         tenantId: install.tenantId,
         installKey,
@@ -133,10 +134,11 @@ export function createPluginRunner(options: PluginRunnerOptions) {
           grants,
           call: {
             tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
-            httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey,
+            httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey, signal: ended.signal,
           },
         },
       });
+      ended.abort();
       if (!result.ok) return result;
       // Parsed by this process from the worker's message: ours to fill with defaults.
       const outputCheck = schemas.actionOutput(actionId)(result.output, { inPlace: true });

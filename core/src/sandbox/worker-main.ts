@@ -2,9 +2,10 @@
 import { Socket } from 'node:net';
 import { openLineChannel } from './line-channel.ts';
 import type { ToWorker } from './protocol.ts';
+import { openTrace } from './trace.ts';
 import { createWorkerRuntime } from './worker-runtime.ts';
 
-const settings = JSON.parse(process.env.LIANJIE_SANDBOX_WORKER ?? '{}') as { maxIsolates?: number; maxCallsPerInvocation?: number };
+const settings = JSON.parse(process.env.LIANJIE_SANDBOX_WORKER ?? '{}') as { maxIsolates?: number; maxCallsPerInvocation?: number; trace?: string };
 
 // fd 3 is the duplex pipe the host opened for this worker.
 const socket = new Socket({ fd: 3, readable: true, writable: true });
@@ -13,6 +14,7 @@ const runtime = createWorkerRuntime({
   maxIsolates: settings.maxIsolates ?? 1000,
   maxCallsPerInvocation: settings.maxCallsPerInvocation ?? 1000,
   watchdogMs: 10,
+  mark: openTrace(settings.trace),
 });
 const channel = openLineChannel(socket, (message, payload) => runtime.handle(message as ToWorker, payload ?? ''));
 // The host going away (socket closed) ends the worker: nothing here outlives its supervisor.

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openLineChannel, type LineChannel } from './line-channel.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { readTrace, tracePath } from './trace.ts';
 
 const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
@@ -21,6 +22,10 @@ export interface WorkerProcess {
   kill(): void;
   /** The last lines the process wrote to stderr: why it died, when V8 said so. */
   stderrTail(): string;
+  /** The invocation whose guest code it ran last (see trace.ts); after its death, what it was running then. */
+  lastMarked(): string | undefined;
+  /** When it last sent anything. */
+  lastHeard(): number;
 }
 
 export interface WorkerEvents {
@@ -29,28 +34,40 @@ export interface WorkerEvents {
 }
 
 export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvents): WorkerProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', workerMain], {
-    stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
-    env: { ...process.env, LIANJIE_SANDBOX_WORKER: JSON.stringify(settings) },
-  });
+  const trace = tracePath();
+  // Plugins' neighbours get nothing of the host's environment (secrets, database URLs): only what Node needs.
+  const env: NodeJS.ProcessEnv = { LIANJIE_SANDBOX_WORKER: JSON.stringify({ ...settings, trace }) };
+  for (const name of ['PATH', 'TZ', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) env[name] = process.env[name];
+  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', workerMain], { stdio: ['ignore', 'inherit', 'pipe', 'pipe'], env });
+  let heard = Date.now();
   let tail = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-4096);
   });
   const socket = child.stdio[3] as Socket;
-  const channel: LineChannel = openLineChannel(socket, (message) => events.message(message as FromWorker));
+  const channel: LineChannel = openLineChannel(
+    socket,
+    (message) => {
+      heard = Date.now();
+      events.message(message as FromWorker);
+    },
+    () => child.kill('SIGKILL'), // a worker that breaks the protocol is treated as crashed
+  );
+  let marked: string | undefined;
   socket.on('error', () => {}); // the exit handler reports the death
   let exited = false;
   const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (exited) return;
     exited = true;
+    marked = readTrace(trace, true);
     events.exit(signal ? `killed by ${signal}` : `exited with code ${code}`);
   };
   child.on('exit', onExit);
   child.on('error', (error) => {
     if (exited) return;
     exited = true;
+    marked = readTrace(trace, true);
     events.exit(`could not start: ${error.message}`);
   });
   return {
@@ -64,5 +81,7 @@ export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvent
       if (!exited) child.kill('SIGKILL');
     },
     stderrTail: () => tail.trim().split('\n').slice(-5).join('\n'),
+    lastMarked: () => (exited ? marked : readTrace(trace, false)),
+    lastHeard: () => heard,
   };
 }

@@ -9,8 +9,10 @@ export interface WorkerRuntimeOptions {
   maxIsolates: number;
   /** Capability calls one invocation may make. */
   maxCallsPerInvocation: number;
-  /** How often the wall-time watchdog looks at running invocations. */
+  /** How often the wall-time watchdog looks at running invocations; also how often a busy worker says it is alive. */
   watchdogMs: number;
+  /** Marks the invocation whose guest code runs next (trace.ts), for the host to read if this process dies. */
+  mark?(invocationId: string): void;
 }
 
 /** Lets a bare isolate's bridge be created before the entry it will serve. */
@@ -32,13 +34,35 @@ interface Invocation {
   cpuUsedNs: bigint;
   deadline: number;
   calls: number;
+  /** Capability calls sent to the host and not answered yet. */
+  pending: number;
   /** Set when the invocation broke a rule: its result, whatever the plugin does next. */
   verdict?: string;
 }
 
 const loadTimeoutMs = 1000;
+
+interface CallRequest {
+  invocation: string;
+  capability: string;
+  method: string;
+  args: unknown;
+  reply: boolean;
+}
+
+/** A capability call as the guest bridge encodes it, or undefined for anything else. */
+function parseCall(json: string): CallRequest | undefined {
+  try {
+    const value = JSON.parse(json) as Partial<CallRequest>;
+    if (typeof value.invocation !== 'string' || typeof value.capability !== 'string' || typeof value.method !== 'string') return undefined;
+    return { invocation: value.invocation, capability: value.capability, method: value.method, args: value.args, reply: value.reply === true };
+  } catch {
+    return undefined;
+  }
+}
 /** The memory limit most installs run with (DESIGN.md §4): a spare bare isolate is kept ready for it. */
 const spareMemoryMb = 32;
+const maxPendingCalls = 32;
 const maxCallBytes = 2 * 1024 * 1024;
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions) {
@@ -71,11 +95,12 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       entries.set(key, existing); // most recently used last
       return existing;
     }
+    const bundle = bundleFor(ref); // kept even if creating the isolate fails, so the host need not send it again
+    evictIdle(options.maxIsolates - 1); // before inserting: the new entry has nothing in flight yet
     const { bare, link } = takeBare(memoryMb);
-    const entry: Entry = { key, isolate: loadBundle(bare, bundleFor(ref), loadTimeoutMs), inflight: new Set() };
+    const entry: Entry = { key, isolate: loadBundle(bare, bundle, loadTimeoutMs), inflight: new Set() };
     link.entry = entry;
     entries.set(key, entry);
-    evictIdle();
     return entry;
   }
 
@@ -101,10 +126,10 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     return taken;
   }
 
-  function evictIdle() {
-    if (entries.size <= options.maxIsolates) return;
+  function evictIdle(keep: number) {
+    if (entries.size <= keep) return;
     for (const [key, entry] of entries) {
-      if (entries.size <= options.maxIsolates) break;
+      if (entries.size <= keep) break;
       if (entry.inflight.size === 0) {
         entry.isolate.dispose();
         entries.delete(key);
@@ -115,30 +140,35 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   function guestRequests(link: Link) {
     return {
       call(requestJson: string): string {
-        if (requestJson.length > maxCallBytes) {
-          return JSON.stringify({ refused: { code: 'capability.args_invalid', message: `a capability call may carry at most ${maxCallBytes} bytes of arguments`, retryable: false } });
-        }
-        const request = JSON.parse(requestJson) as { invocation: string; capability: string; method: string; args: unknown; reply: boolean };
-        const invocation = invocations.get(request.invocation);
         const refuse = (code: string, message: string) => JSON.stringify({ refused: { code, message, retryable: false } });
-        if (!invocation || invocation.entry !== link.entry) return refuse('capability.denied', 'this invocation has ended');
-        if (!invocation.grants[request.capability]?.includes(request.method)) {
-          return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
-        }
-        // isolated-vm's timeout and cpuTime do not count time spent in this callback, so a loop of
-        // (refused, swallowed) calls would run unbounded: the budget of the running call is checked here,
-        // and an invocation that broke a rule is stopped at once by disposing its isolate.
+        // isolated-vm's timeout and cpuTime do not count time spent in this callback, so a loop of calls, even
+        // refused and swallowed ones, would run unbounded: the running call's budget is checked first, and an
+        // invocation that broke a rule is stopped at once by disposing its isolate.
         if (active && performance.now() > active.deadline) {
-          stop(active.invocation, active.wall ? wallTimeout(active.invocation) : cpuTimeout(active.invocation));
+          stop(active.invocation, active.wall ? wallTimeout() : cpuTimeout(active.invocation));
           return refuse('sandbox.cpu_limit', 'the invocation ran out of time');
         }
+        const request = parseCall(requestJson);
+        const invocation = request && invocations.get(request.invocation);
+        if (!request || !invocation || invocation.entry !== link.entry) return refuse('capability.denied', 'not a call of a running invocation');
         invocation.calls += 1;
         if (invocation.calls > options.maxCallsPerInvocation) {
           const message = `an invocation may make at most ${options.maxCallsPerInvocation} capability calls`;
           stop(invocation, fail('capability.limit_exceeded', message));
           return refuse('capability.limit_exceeded', message);
         }
+        if (requestJson.length > maxCallBytes) return refuse('capability.args_invalid', `a capability call may carry at most ${maxCallBytes} bytes of arguments`);
+        const methods = Object.hasOwn(invocation.grants, request.capability) ? invocation.grants[request.capability] : undefined;
+        if (!Array.isArray(methods) || !methods.includes(request.method)) {
+          return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
+        }
+        if (request.reply && invocation.pending >= maxPendingCalls) {
+          const message = `an invocation may wait on at most ${maxPendingCalls} capability calls at once`;
+          stop(invocation, fail('capability.limit_exceeded', message));
+          return refuse('capability.limit_exceeded', message);
+        }
         const callId = request.reply ? `${invocation.id}:${++callSeq}` : undefined;
+        if (callId) invocation.pending += 1;
         send({ t: 'call', id: invocation.id, callId, capability: request.capability, method: request.method, args: request.args });
         return callId ? `{"callId":${JSON.stringify(callId)}}` : '{}';
       },
@@ -161,10 +191,12 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     const cpuLeftMs = Number(invocation.cpuLimitNs - invocation.cpuUsedNs) / 1e6;
     const wallLeftMs = invocation.deadline - performance.now();
     const timeoutMs = Math.max(1, Math.ceil(Math.min(cpuLeftMs, wallLeftMs)));
-    const before = isolate.cpuTime();
     const outer = active;
     active = { invocation, deadline: performance.now() + timeoutMs, wall: wallLeftMs <= cpuLeftMs };
+    let before = 0n;
     try {
+      before = isolate.cpuTime();
+      options.mark?.(invocation.id);
       run(timeoutMs);
       invocation.cpuUsedNs += isolate.cpuTime() - before;
     } catch (error) {
@@ -174,12 +206,23 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       if (abort === 'memory') return reset(invocation, fail('sandbox.memory_limit', 'the plugin ran out of its memory limit'));
       if (abort === 'timeout') {
         const wall = wallLeftMs <= cpuLeftMs;
-        return reset(invocation, wall ? wallTimeout(invocation) : cpuTimeout(invocation));
+        return reset(invocation, wall ? wallTimeout() : cpuTimeout(invocation));
       }
       return reset(invocation, fail('sandbox.crashed', 'the isolate failed: ' + (error instanceof Error ? error.message : String(error)), true));
     } finally {
       active = outer;
+      sayAlive();
     }
+  }
+
+  // A worker busy with one guest call after another, its event loop never free, still says it is alive
+  // between calls: the host takes only silence longer than a single call may run for a stuck worker.
+  let lastAlive = 0;
+  function sayAlive() {
+    const now = performance.now();
+    if (now - lastAlive < 200) return;
+    lastAlive = now;
+    send({ t: 'alive' });
   }
 
   /** Decides an invocation's result and stops its guest code now, from inside a callback. */
@@ -190,7 +233,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
 
   const cpuTimeout = (invocation: Invocation) =>
     fail('sandbox.cpu_limit', `the invocation used more than ${Number(invocation.cpuLimitNs / 1_000_000n)} ms of CPU`);
-  const wallTimeout = (_invocation: Invocation) => fail('sandbox.timeout', 'the invocation did not finish within its wall-time limit');
+  const wallTimeout = () => fail('sandbox.timeout', 'the invocation did not finish within its wall-time limit');
 
   /** Ends an invocation that broke a limit and discards its isolate: a fresh one serves the next call. */
   function reset(culprit: Invocation, resultJson: string) {
@@ -213,9 +256,11 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
         watchdog = undefined;
         return;
       }
+      // While it has work, a worker says it is alive a few times a second: a silent one is stuck in guest code.
+      sayAlive();
       const now = performance.now();
       for (const invocation of invocations.values()) {
-        if (now >= invocation.deadline) reset(invocation, wallTimeout(invocation));
+        if (now >= invocation.deadline) reset(invocation, wallTimeout());
       }
     }, options.watchdogMs);
     watchdog.unref();
@@ -240,6 +285,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       cpuUsedNs: 0n,
       deadline: performance.now() + message.wallMs,
       calls: 0,
+      pending: 0,
     };
     invocations.set(invocation.id, invocation);
     entry.inflight.add(invocation.id);
@@ -253,6 +299,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   function resolve(message: Extract<ToWorker, { t: 'resolve' }>, resultJson: string) {
     const invocation = invocations.get(message.callId.slice(0, message.callId.lastIndexOf(':')));
     if (!invocation) return; // ended (timed out, reset) while the host worked on the call
+    invocation.pending -= 1;
     enterGuest(invocation, (timeout) => invocation.entry.isolate.bridge.resolve(message.callId, resultJson, timeout));
   }
 
@@ -262,7 +309,9 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     let result: unknown;
     try {
       const noCapabilities = { call: () => '{"refused":{"code":"capability.denied","message":"no capabilities while loading","retryable":false}}', settle: () => {} };
-      isolate = loadBundle(createBareIsolate(message.memoryMb, noCapabilities, loadTimeoutMs), bundleFor(message.bundle), loadTimeoutMs);
+      const bundle = bundleFor(message.bundle);
+      options.mark?.(message.id);
+      isolate = loadBundle(createBareIsolate(message.memoryMb, noCapabilities, loadTimeoutMs), bundle, loadTimeoutMs);
       result = { ok: true, output: JSON.parse(isolate.bridge.describe(loadTimeoutMs)) };
     } catch (error) {
       const abort = classifyAbort(error, isolate);
@@ -283,16 +332,27 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   return {
     /** One message from the host, with its payload (the input of an invoke, the result of a resolve). */
     handle(message: ToWorker, payload = '') {
-      switch (message.t) {
-        case 'invoke':
-          return invoke(message, payload);
-        case 'resolve':
-          return resolve(message, payload);
-        case 'inspect':
-          return inspect(message);
-        case 'stats':
-          return stats(message.id);
+      try {
+        dispatchMessage(message, payload);
+      } catch (error) {
+        // A bug of ours must not take the worker down with everyone's calls: the one message fails.
+        const reason = error instanceof Error ? error.message : String(error);
+        if (message.t === 'invoke') sendDone(message.id, fail('sandbox.crashed', `the sandbox worker failed: ${reason}`, true));
+        if (message.t === 'inspect') send({ t: 'inspected', id: message.id, result: { ok: false, failure: { code: 'sandbox.crashed', message: `the sandbox worker failed: ${reason}`, retryable: true } } });
       }
     },
   };
+
+  function dispatchMessage(message: ToWorker, payload: string) {
+    switch (message.t) {
+      case 'invoke':
+        return invoke(message, payload);
+      case 'resolve':
+        return resolve(message, payload);
+      case 'inspect':
+        return inspect(message);
+      case 'stats':
+        return stats(message.id);
+    }
+  }
 }

@@ -133,7 +133,7 @@ function workerHarness() {
     const request = JSON.stringify({ id, kind: 'action', handler: action, config: {}, capabilities: {}, denied: {}, outputLimit: 262_144 });
     const bundle = sent.has(sha256) ? { sha256, name: 'bench' } : { sha256, name: 'bench', code };
     sent.add(sha256);
-    const message = { t: 'invoke' as const, id, key, bundle, memoryMb: 32, cpuMs: 100, wallMs: 2000, grants: {}, request };
+    const message = { t: 'invoke' as const, id, key, bundle, memoryMb: 32, cpuMs: 100, wallMs: 2000, methods: {}, request };
     const inputJson = JSON.stringify(payload);
     return () => {
       runtime.handle(message, inputJson);

@@ -147,16 +147,16 @@ describe('23. a capability called a million times', () => {
   });
 });
 
-describe('sandbox bug: time spent in capability calls is not charged to the invocation', () => {
+describe('time spent in capability callbacks counts against the running call', () => {
   // isolated-vm's `timeout` (and Isolate#cpuTime) count only time inside the isolate, not in the worker's
-  // Callbacks, and the worker's own watchdog cannot run while the guest loops synchronously through them.
-  // A loop of refused, swallowed calls therefore outlives its wall time until the pool kills the whole worker.
+  // Callbacks, and the worker's own watchdog cannot run while the guest loops synchronously through them:
+  // the callback itself checks the running call's deadline and the call allowance, and stops the guest.
   it('23. a swallowed-refusal loop with a 5 s CPU limit ends as capability.limit_exceeded within its wall time, its worker alive', async () => {
     const before = h.runner.pids();
     const started = performance.now();
     const result = await h.attack(`(input, ctx) => { for (;;) { try { ctx.log.info({ message: 'spam' }); } catch {} } }`, { limits: { cpuMs: 5000 } });
     const elapsed = performance.now() - started;
-    // Lets a kill by the pool's supervisor, if any, be seen before the bystanders run (that race is its own bug).
+    // Lets a kill by the pool's supervisor, if one happened, be seen before the bystanders run.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expectFailure(result, 'capability.limit_exceeded');
     expect(elapsed).toBeLessThan(2500);

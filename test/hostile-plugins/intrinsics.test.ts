@@ -78,9 +78,9 @@ describe('25. patched intrinsics', () => {
   });
 });
 
-describe('sandbox bug: guest-bridge.js reads plugin-controlled inherited properties when it builds failures', () => {
-  // capabilityMethod reads `answer.refused` on a plain object from JSON.parse: an Object.prototype.refused
-  // set by the plugin is taken for a host refusal, registered in hostFailures, and its code passes through.
+describe('inherited properties the plugin plants on Object.prototype cannot forge a host failure', () => {
+  // The bridge reads only own properties of what the host sends, and builds results without prototypes, so
+  // neither an inherited `refused` nor an inherited `toJSON` can pass for the host's word.
   it('Object.prototype.refused cannot forge sandbox.crashed through a log call', async () => {
     const forge = `(input, ctx) => {
       Object.prototype.refused = { code: 'sandbox.crashed', message: 'forged', retryable: true };

@@ -74,10 +74,9 @@ describe('memory', () => {
   });
 });
 
-describe('sandbox bug: pool.inspect never answers when its worker dies', () => {
-  // runner.verify checks a new bundle in shared worker 0 (pool.inspect). A bundle whose top-level code aborts that
-  // worker leaves the reply pending forever: onExit fails only `inflight` invocations, not `replies`, so runAction
-  // never settles, and the cached verification makes every later call of this plugin version hang as well.
+describe('a bundle whose loading kills its worker', () => {
+  // runner.verify checks a new bundle in a worker (pool.inspect), tracked like an invocation under `bundle:<sha256>`:
+  // a worker that dies while loading it answers the check as crashed, and the bundle is struck like an install.
   it('a bundle that aborts its worker while it is checked fails as sandbox.crashed instead of hanging', async () => {
     const bomb = h.install({ act: '() => 1' }, { prelude: 'const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });', limits: { memoryMb: 16 } });
     const hung = Symbol('hung');

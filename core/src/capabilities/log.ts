@@ -1,6 +1,6 @@
 // The `log` capability: a plugin's log lines as host log records, attributed to its tenant, install and run.
 import type { Logger } from '../ops/logger.ts';
-import type { CallScope, Capability, CapabilityMethod } from './types.ts';
+import { attribution, type Capability, type CapabilityMethod } from './types.ts';
 
 /** Serialized size allowed for one record's fields; the schema caps the message and the number of fields. */
 export const maxFieldsBytes = 4096;
@@ -28,10 +28,6 @@ export function createLogCapability(logger: Logger): Capability {
     };
   }
   return { name: 'log', methods };
-}
-
-function attribution(scope: CallScope) {
-  return { tenantId: scope.tenantId, installId: scope.installId, pluginId: scope.pluginId, pluginVersion: scope.pluginVersion, runId: scope.runId };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { createLogger, type Logger } from '../ops/logger.ts';
 import { failure, type Result } from '../sandbox/result.ts';
 import { schemaRegistry, toDetails } from '../schema/validator.ts';
-import { isCapabilityFailure, type CallScope, type Capability, type CapabilityMethod } from './types.ts';
+import { attribution, isCapabilityFailure, type CallScope, type Capability, type CapabilityMethod } from './types.ts';
 
 export interface CapabilityRegistry {
   /** Runs one call for one install. Never throws: every refusal and failure comes back as `{ ok: false, failure }`. */
@@ -102,8 +102,4 @@ function plainCopy(value: unknown): { ok: true; value: unknown } | { ok: false }
     // A cycle, a BigInt, or nesting too deep for the serialiser.
     return { ok: false };
   }
-}
-
-function attribution(scope: CallScope): Record<string, string | undefined> {
-  return { tenantId: scope.tenantId, installId: scope.installId, pluginId: scope.pluginId, pluginVersion: scope.pluginVersion, runId: scope.runId };
 }

@@ -16,6 +16,11 @@ export interface CallScope {
   signal?: AbortSignal;
 }
 
+/** Who a log record or an error is about: the fields every capability log line carries. */
+export function attribution(scope: CallScope): Record<string, string | undefined> {
+  return { tenantId: scope.tenantId, installId: scope.installId, pluginId: scope.pluginId, pluginVersion: scope.pluginVersion, runId: scope.runId };
+}
+
 export interface CapabilityMethod {
   /** The permission the install must hold, or null for methods every plugin may call (log). */
   permission: string | null;

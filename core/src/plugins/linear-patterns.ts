@@ -8,7 +8,14 @@
 import v8 from 'node:v8';
 import type { ErrorDetail } from '../errors.ts';
 
-v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+let enabled = false;
+
+/** Lets V8 fall back to its linear-time engine process-wide; called before any plugin schema is compiled. */
+export function enableLinearFallback(): void {
+  if (enabled) return;
+  enabled = true;
+  v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+}
 
 const needsBacktracking = /\\[1-9]|\\k<|\(\?<?[=!]|\\[pP]\{|\\u\{/;
 

@@ -216,20 +216,26 @@
     try {
       value = handler(parse(inputJson), buildContext(request.id, request));
     } catch (thrown) {
+      forget(request.id);
       return encode(toFailure(thrown));
     }
     var then;
     try {
       then = value !== null && (typeof value === 'object' || typeof value === 'function') ? value.then : undefined;
     } catch (thrown) {
+      forget(request.id);
       return encode(toFailure(thrown));
     }
-    if (typeof then !== 'function') return encode(serialize(value, limit));
+    if (typeof then !== 'function') {
+      forget(request.id);
+      return encode(serialize(value, limit));
+    }
     var id = request.id;
     var settled = false;
     function settle(result) {
       if (settled) return;
       settled = true;
+      forget(id);
       hostSettle(id, encode(result));
     }
     try {
@@ -241,6 +247,15 @@
       settle(toFailure(thrown));
     }
     return null;
+  }
+
+  // Calls an ended invocation left unawaited will never be answered: their waiters go, not accumulate.
+  function forget(invocationId) {
+    var prefix = invocationId + ':';
+    var ids = keys(pending);
+    for (var i = 0; i < ids.length; i++) {
+      if (apply(indexOf, ids[i], [prefix]) === 0) delete pending[ids[i]];
+    }
   }
 
   // Host → guest: a capability call finished. Continuations run in this call's microtask

@@ -29,7 +29,7 @@ function start(events: PoolEvent[] = [], capabilityDelayMs = 300) {
     p.run({
       tenantId: tenant, installKey: `${tenant}/i/${bundle.sha256}`, bundle,
       memoryMb: limits.memoryMb ?? 32, cpuMs: limits.cpuMs ?? 100, wallMs: limits.wallMs ?? 2000,
-      grants: { store: ['get'] },
+      methods: { store: ['get'] },
       request: (id) => JSON.stringify({ id, kind: 'action', handler, config: {}, capabilities: { store: ['get'] }, denied: {}, outputLimit: 262_144 }),
       input: JSON.stringify(input),
       scope: {},

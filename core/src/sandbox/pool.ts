@@ -21,7 +21,8 @@ export interface SandboxCall<Scope> {
   memoryMb: number;
   cpuMs: number;
   wallMs: number;
-  grants: Record<string, string[]>;
+  /** The capability methods the install may call, by capability (what its ctx offers). */
+  methods: Record<string, string[]>;
   /** Builds the guest request once the pool has named the invocation. */
   request(invocationId: string): string;
   /** The input as JSON text. */
@@ -292,7 +293,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
       return dispatch(call.tenantId, call.installKey, { wallMs: call.wallMs, cpuMs: call.cpuMs }, call.scope, (slot, id) => {
         slot.process.send({
           t: 'invoke', id, key: call.installKey, bundle: bundleRef(slot, call.bundle),
-          memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, grants: call.grants, request: call.request(id),
+          memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, methods: call.methods, request: call.request(id),
         }, call.input);
       });
     },

@@ -19,7 +19,7 @@ export type ToWorker =
       cpuMs: number;
       wallMs: number;
       /** Capability methods the install may call, by capability. */
-      grants: Record<string, string[]>;
+      methods: Record<string, string[]>;
       /** The guest dispatch request without the input, already encoded (see guest-bridge.js). The input is the payload. */
       request: string;
     }

@@ -127,7 +127,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
         installKey,
         bundle: bundleOf(install.plugin),
         memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
-        grants: granted,
+        methods: granted,
         request,
         input: inputJson,
         scope: {

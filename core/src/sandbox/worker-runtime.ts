@@ -29,7 +29,8 @@ interface Entry {
 interface Invocation {
   id: string;
   entry: Entry;
-  grants: Record<string, string[]>;
+  /** Capability methods the install may call, by capability. */
+  methods: Record<string, string[]>;
   cpuLimitNs: bigint;
   cpuUsedNs: bigint;
   deadline: number;
@@ -158,7 +159,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
           return refuse('capability.limit_exceeded', message);
         }
         if (requestJson.length > maxCallBytes) return refuse('capability.args_invalid', `a capability call may carry at most ${maxCallBytes} bytes of arguments`);
-        const methods = Object.hasOwn(invocation.grants, request.capability) ? invocation.grants[request.capability] : undefined;
+        const methods = Object.hasOwn(invocation.methods, request.capability) ? invocation.methods[request.capability] : undefined;
         if (!Array.isArray(methods) || !methods.includes(request.method)) {
           return refuse('capability.denied', `${request.capability}.${request.method} is not granted to this install`);
         }
@@ -280,7 +281,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     const invocation: Invocation = {
       id: message.id,
       entry,
-      grants: message.grants,
+      methods: message.methods,
       cpuLimitNs: BigInt(message.cpuMs) * 1_000_000n,
       cpuUsedNs: 0n,
       deadline: performance.now() + message.wallMs,

@@ -338,11 +338,13 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     async close(): Promise<void> {
       closed = true;
       clearInterval(supervisor);
-      for (const slot of [...shared, ...solo.values()]) {
+      const slots = [...shared, ...solo.values()];
+      for (const slot of slots) {
         slot.retired = true;
         failAll(slot, failure('sandbox.unavailable', 'the sandbox pool closed', true));
         slot.process.kill();
       }
+      await Promise.all(slots.map((slot) => slot.process.exited));
     },
   };
 }

@@ -20,6 +20,8 @@ export interface WorkerProcess {
   readonly bundles: Set<string>;
   send(message: ToWorker, payload?: string): void;
   kill(): void;
+  /** Settles when the process has exited. */
+  readonly exited: Promise<void>;
   /** The last lines the process wrote to stderr: why it died, when V8 said so. */
   stderrTail(): string;
   /** The invocation whose guest code it ran last (see trace.ts); after its death, what it was running then. */
@@ -57,10 +59,13 @@ export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvent
   let marked: string | undefined;
   socket.on('error', () => {}); // the exit handler reports the death
   let exited = false;
+  let markExited: () => void = () => {};
+  const exitedPromise = new Promise<void>((resolve) => (markExited = resolve));
   const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (exited) return;
     exited = true;
     marked = readTrace(trace, true);
+    markExited();
     events.exit(signal ? `killed by ${signal}` : `exited with code ${code}`);
   };
   child.on('exit', onExit);
@@ -68,6 +73,7 @@ export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvent
     if (exited) return;
     exited = true;
     marked = readTrace(trace, true);
+    markExited();
     events.exit(`could not start: ${error.message}`);
   });
   return {
@@ -83,5 +89,6 @@ export function startWorkerProcess(settings: WorkerSettings, events: WorkerEvent
     stderrTail: () => tail.trim().split('\n').slice(-5).join('\n'),
     lastMarked: () => (exited ? marked : readTrace(trace, false)),
     lastHeard: () => heard,
+    exited: exitedPromise,
   };
 }

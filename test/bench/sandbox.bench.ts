@@ -123,7 +123,12 @@ async function expectOk(pending: Promise<{ ok: boolean }>): Promise<void> {
 /** A worker runtime in this process, so the clock sees only what happens inside the worker. */
 function workerHarness() {
   let last = '';
-  const runtime = createWorkerRuntime({ send: (line) => (last = line), maxIsolates: 10_000, maxCallsPerInvocation: 1000, watchdogMs: 10 });
+  const runtime = createWorkerRuntime({
+    send: (line) => {
+      if (line.startsWith('{"t":"done"')) last = line;
+    },
+    maxIsolates: 10_000, maxCallsPerInvocation: 1000, watchdogMs: 10,
+  });
   let seq = 0;
   const sent = new Set<string>();
   /** Prepares one invocation (what the host would send); calling the result runs it and returns the result line. */

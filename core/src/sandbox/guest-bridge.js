@@ -29,6 +29,7 @@
   var handlers = { action: create(null), trigger: create(null) };
   var registered = false;
   var pending = create(null); // capability call id → { resolve, reject }
+  var waiting = 0; // entries in pending
   var hostFailures = new WeakSetCtor(); // failures the host produced: their codes pass through
 
   // Results are built without prototypes: an Object.prototype.toJSON the plugin defines must not
@@ -173,6 +174,7 @@
       if (fireAndForget) return undefined;
       return new PromiseCtor(function (resolve, reject) {
         pending[own(answer, 'callId')] = { resolve: resolve, reject: reject };
+        waiting++;
       });
     };
   }
@@ -251,10 +253,14 @@
 
   // Calls an ended invocation left unawaited will never be answered: their waiters go, not accumulate.
   function forget(invocationId) {
+    if (waiting === 0) return;
     var prefix = invocationId + ':';
     var ids = keys(pending);
     for (var i = 0; i < ids.length; i++) {
-      if (apply(indexOf, ids[i], [prefix]) === 0) delete pending[ids[i]];
+      if (apply(indexOf, ids[i], [prefix]) === 0) {
+        delete pending[ids[i]];
+        waiting--;
+      }
     }
   }
 
@@ -264,6 +270,7 @@
     var waiter = pending[callId];
     if (waiter === undefined) return;
     delete pending[callId];
+    waiting--;
     var result = parse(resultJson);
     if (own(result, 'ok') === true) {
       waiter.resolve(own(result, 'output'));

@@ -12,7 +12,7 @@ export interface LineChannel {
 /** The longest line accepted; past it the peer is broken and `onBroken` is called. */
 const maxLineChars = 128 * 1024 * 1024;
 /** A message waits at most this long for others to share its write, even while the sender stays busy. */
-const maxDelayMs = 2;
+const maxDelayMs = 25;
 
 export function openLineChannel(
   socket: Socket,

@@ -138,7 +138,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
           },
         },
       });
-      ended.abort();
+      ended.abort(invocationEnded); // a shared reason: abort() would otherwise build a DOMException each time
       if (!result.ok) return result;
       // Parsed by this process from the worker's message: ours to fill with defaults.
       const outputCheck = schemas.actionOutput(actionId)(result.output, { inPlace: true });
@@ -154,6 +154,8 @@ export function createPluginRunner(options: PluginRunnerOptions) {
 }
 
 export type PluginRunner = ReturnType<typeof createPluginRunner>;
+
+const invocationEnded = new Error('the invocation ended');
 
 function bundleOf(plugin: LoadedPlugin) {
   return { code: plugin.bundle.code, sha256: plugin.bundle.sha256, name: `plugin:${plugin.manifest.id}@${plugin.manifest.version}` };

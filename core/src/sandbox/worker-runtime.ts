@@ -1,6 +1,7 @@
-// Inside a sandbox worker process: isolates per install (LRU), invocations with their limits, the watchdog.
-import { classifyAbort, createBareIsolate, loadBundle, type BareIsolate, type BundleSource, type PluginIsolate } from './plugin-isolate.ts';
-import type { FromWorker, ToWorker, BundleRef } from './protocol.ts';
+// Inside a sandbox worker process: invocations with their limits, the guest's capability calls, the watchdog.
+import { createIsolateCache, type CachedIsolate, type Link } from './isolate-cache.ts';
+import { classifyAbort, createBareIsolate, loadBundle, type PluginIsolate } from './plugin-isolate.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface WorkerRuntimeOptions {
   /** Sends one encoded message line to the host. */
@@ -15,16 +16,7 @@ export interface WorkerRuntimeOptions {
   mark?(invocationId: string): void;
 }
 
-/** Lets a bare isolate's bridge be created before the entry it will serve. */
-interface Link {
-  entry?: Entry;
-}
-
-interface Entry {
-  key: string;
-  isolate: PluginIsolate;
-  inflight: Set<string>;
-}
+type Entry = CachedIsolate;
 
 interface Invocation {
   id: string;
@@ -61,14 +53,11 @@ function parseCall(json: string): CallRequest | undefined {
     return undefined;
   }
 }
-/** The memory limit most installs run with (DESIGN.md §4): a spare bare isolate is kept ready for it. */
-const spareMemoryMb = 32;
 const maxPendingCalls = 32;
 const maxCallBytes = 2 * 1024 * 1024;
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions) {
-  const bundles = new Map<string, BundleSource>();
-  const entries = new Map<string, Entry>();
+  const cache = createIsolateCache({ maxIsolates: options.maxIsolates, loadTimeoutMs, requestsFor: (link) => guestRequests(link) });
   const invocations = new Map<string, Invocation>();
   let callSeq = 0;
   /** The call into a guest running now, and when its time is up. */
@@ -78,65 +67,6 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   const send = (message: FromWorker) => options.send(JSON.stringify(message));
   const sendDone = (id: string, resultJson: string) => options.send(`{"t":"done","id":${JSON.stringify(id)},"result":${resultJson}}`);
   const fail = (code: string, message: string, retryable = false) => JSON.stringify({ ok: false, failure: { code, message, retryable } });
-
-  function bundleFor(ref: BundleRef): BundleSource {
-    let bundle = bundles.get(ref.sha256);
-    if (!bundle) {
-      if (ref.code === undefined) throw new Error(`bundle ${ref.sha256} was never sent to this worker`);
-      bundle = { code: ref.code, sha256: ref.sha256, name: ref.name, cache: {} };
-      bundles.set(ref.sha256, bundle);
-    }
-    return bundle;
-  }
-
-  function entryFor(key: string, ref: BundleRef, memoryMb: number): Entry {
-    const existing = entries.get(key);
-    if (existing && !existing.isolate.disposed) {
-      entries.delete(key);
-      entries.set(key, existing); // most recently used last
-      return existing;
-    }
-    const bundle = bundleFor(ref); // kept even if creating the isolate fails, so the host need not send it again
-    evictIdle(options.maxIsolates - 1); // before inserting: the new entry has nothing in flight yet
-    const { bare, link } = takeBare(memoryMb);
-    const entry: Entry = { key, isolate: loadBundle(bare, bundle, loadTimeoutMs), inflight: new Set() };
-    link.entry = entry;
-    entries.set(key, entry);
-    return entry;
-  }
-
-  // A cold start takes the spare (isolate, context and bridge: most of its cost) and a new spare is
-  // made once the event loop is free, off the latency of the invocation that needed it.
-  let spare: { bare: BareIsolate; link: Link } | undefined;
-  let spareScheduled = false;
-  function makeBare(memoryMb: number) {
-    const link: Link = {};
-    return { bare: createBareIsolate(memoryMb, guestRequests(link), loadTimeoutMs), link };
-  }
-  function takeBare(memoryMb: number) {
-    if (memoryMb !== spareMemoryMb) return makeBare(memoryMb);
-    const taken = spare ?? makeBare(memoryMb);
-    spare = undefined;
-    if (!spareScheduled) {
-      spareScheduled = true;
-      setImmediate(() => {
-        spareScheduled = false;
-        spare ??= makeBare(spareMemoryMb);
-      });
-    }
-    return taken;
-  }
-
-  function evictIdle(keep: number) {
-    if (entries.size <= keep) return;
-    for (const [key, entry] of entries) {
-      if (entries.size <= keep) break;
-      if (entry.inflight.size === 0) {
-        entry.isolate.dispose();
-        entries.delete(key);
-      }
-    }
-  }
 
   function guestRequests(link: Link) {
     return {
@@ -239,8 +169,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   /** Ends an invocation that broke a limit and discards its isolate: a fresh one serves the next call. */
   function reset(culprit: Invocation, resultJson: string) {
     const entry = culprit.entry;
-    entry.isolate.dispose();
-    if (entries.get(entry.key) === entry) entries.delete(entry.key);
+    cache.discard(entry);
     finish(culprit, resultJson);
     for (const id of [...entry.inflight]) {
       const other = invocations.get(id);
@@ -270,7 +199,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   function invoke(message: Extract<ToWorker, { t: 'invoke' }>, input: string) {
     let entry: Entry;
     try {
-      entry = entryFor(message.key, message.bundle, message.memoryMb);
+      entry = cache.entryFor(message.key, message.bundle, message.memoryMb);
     } catch (error) {
       const abort = classifyAbort(error, undefined);
       const reason = error instanceof Error ? error.message : String(error);
@@ -310,7 +239,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     let result: unknown;
     try {
       const noCapabilities = { call: () => '{"refused":{"code":"capability.denied","message":"no capabilities while loading","retryable":false}}', settle: () => {} };
-      const bundle = bundleFor(message.bundle);
+      const bundle = cache.bundleFor(message.bundle);
       options.mark?.(message.id);
       isolate = loadBundle(createBareIsolate(message.memoryMb, noCapabilities, loadTimeoutMs), bundle, loadTimeoutMs);
       result = { ok: true, output: JSON.parse(isolate.bridge.describe(loadTimeoutMs)) };
@@ -325,9 +254,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   }
 
   function stats(id: string) {
-    let heapBytes = 0;
-    for (const entry of entries.values()) heapBytes += entry.isolate.heapBytes();
-    send({ t: 'stats', id, rssBytes: process.memoryUsage.rss(), isolates: entries.size, heapBytes });
+    send({ t: 'stats', id, rssBytes: process.memoryUsage.rss(), ...cache.stats() });
   }
 
   return {

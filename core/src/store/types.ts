@@ -93,6 +93,8 @@ export interface Store {
   countInbox(status?: InboxStatus): Promise<number>;
   /** The plugins' key-value store in this database (the `store` capability's data); the same object on every call. */
   pluginKv(): PluginKv;
+  /** Workflow definitions and their versions; the same object on every call. */
+  workflows(): WorkflowRepository;
   close(): Promise<void>;
 }
 
@@ -126,4 +128,27 @@ export interface PluginKv {
   /** Keys starting with `prefix`, in code-point (UTF-8 byte) order, at most `limit`. */
   list(installId: string, options: { prefix?: string; limit: number }): Promise<string[]>;
   usage(installId: string): Promise<KvUsage>;
+}
+
+/** One version of a workflow as stored: runs keep the version they started with. */
+export interface StoredWorkflow {
+  tenantId: string;
+  workflowId: string;
+  version: number;
+  /** The workflow's JSON text as applied. */
+  definition: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+export interface WorkflowRepository {
+  /**
+   * Stores `definition` as the workflow's next version (1, 2, …). Applying the text the latest version already has
+   * stores nothing and answers that version with `created: false`, so applying the same file twice is harmless.
+   */
+  apply(tenantId: string, workflowId: string, definition: string): Promise<{ version: number; created: boolean }>;
+  /** One version, the latest when `version` is not given. */
+  get(tenantId: string, workflowId: string, version?: number): Promise<StoredWorkflow | undefined>;
+  /** The latest version of every workflow, of one tenant or of all, ordered by tenant and workflow id. */
+  listLatest(tenantId?: string): Promise<StoredWorkflow[]>;
 }

@@ -69,3 +69,18 @@ export const pluginKv = pgTable(
   // Every read is of one install: the key leads with install_id.
   (t) => [primaryKey({ name: 'plugin_kv_pk', columns: [t.installId, t.key] })],
 );
+
+export const workflows = pgTable(
+  'workflows',
+  {
+    tenantId: text('tenant_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    // Text, not jsonb: the text as applied, so what a run executes is exactly what was validated.
+    definition: text('definition').notNull(),
+    /** Epoch milliseconds. */
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  // Versions of one workflow sit together; the latest is the last entry of its key range.
+  (t) => [primaryKey({ name: 'workflows_pk', columns: [t.tenantId, t.workflowId, t.version] })],
+);

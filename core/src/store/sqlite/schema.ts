@@ -70,3 +70,18 @@ export const pluginKv = sqliteTable(
   // Every read is of one install: the key leads with install_id, and its BINARY order is the listing order.
   (t) => [primaryKey({ name: 'plugin_kv_pk', columns: [t.installId, t.key] })],
 );
+
+export const workflows = sqliteTable(
+  'workflows',
+  {
+    tenantId: text('tenant_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    // The text as applied, so what a run executes is exactly what was validated.
+    definition: text('definition').notNull(),
+    /** Epoch milliseconds. */
+    createdAt: integer('created_at').notNull(),
+  },
+  // Versions of one workflow sit together; the latest is the last entry of its key range.
+  (t) => [primaryKey({ name: 'workflows_pk', columns: [t.tenantId, t.workflowId, t.version] })],
+);

@@ -43,6 +43,8 @@ export const errorCodes = {
   'http.timeout': { status: 504, summary: 'A plugin fetch did not complete within its time limit.' },
   'http.response_too_large': { status: 502, summary: 'A plugin fetch response is larger than the size limit.' },
   'http.failed': { status: 502, summary: 'A plugin fetch failed at the network level (refused, reset, DNS).' },
+  'workflow.invalid': { status: 400, summary: 'A workflow does not match its schema, names actions or triggers not installed for its tenant, refers to steps that do not come earlier, or has an expression that does not compile.' },
+  'workflow.expression_failed': { status: 422, summary: 'A workflow expression failed while it was evaluated: a runtime error, a value that is not JSON, or it ran past its time, depth or size budget.' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;
 

@@ -54,8 +54,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     throw new LianjieError('config.secret_missing', `config refers to unset environment variables: ${summary(missing)}`, missing);
   }
   if (!checkConfig(resolved)) throw invalid(checkConfig.details().map((d) => ({ ...d, message: `${d.message} (after resolving env)` })));
-  const duplicates = findDuplicateIds(resolved);
-  if (duplicates.length > 0) throw invalid(duplicates);
+  const problems = [...findDuplicateIds(resolved), ...installTenantProblems(resolved)];
+  if (problems.length > 0) throw invalid(problems);
   return resolved;
 }
 
@@ -67,7 +67,11 @@ function summary(details: ErrorDetail[]): string {
   return details.map((d) => `${d.pointer} ${d.message}`).join('; ');
 }
 
+// An install's config belongs to the plugin, whose own settings may well be called "env".
+const installConfig = /^\/installs\/\d+\/config$/;
+
 function resolveEnv(value: unknown, pointer: string, env: NodeJS.ProcessEnv, missing: ErrorDetail[]): any {
+  if (installConfig.test(pointer)) return value;
   if (Array.isArray(value)) return value.map((item, i) => resolveEnv(item, `${pointer}/${i}`, env, missing));
   if (typeof value !== 'object' || value === null) return value;
   const keys = Object.keys(value);
@@ -93,6 +97,7 @@ function findDuplicateIds(config: HostConfig): ErrorDetail[] {
   firstSeen(config.tenants, '/tenants', 'tenant');
   config.tenants.forEach((tenant, t) => firstSeen(tenant.apps, `/tenants/${t}/apps`, 'app'));
   firstSeen(config.suites, '/suites', 'suite');
+  firstSeen(config.installs, '/installs', 'install');
   const corpSeen = new Map<string, number>();
   config.tenants.forEach((tenant, t) => {
     const earlier = corpSeen.get(tenant.corpId);
@@ -100,6 +105,14 @@ function findDuplicateIds(config: HostConfig): ErrorDetail[] {
     else details.push({ pointer: `/tenants/${t}/corpId`, message: `corpId "${tenant.corpId}" already belongs to /tenants/${earlier}` });
   });
   return details;
+}
+
+function installTenantProblems(config: HostConfig): ErrorDetail[] {
+  const tenants = new Set(config.tenants.map((t) => t.id));
+  return config.installs.flatMap((install, i) => tenants.has(install.tenant) ? [] : [{
+    pointer: `/installs/${i}/tenant`,
+    message: `no tenant "${install.tenant}" in this config (tenants: ${[...tenants].join(', ') || 'none'})`,
+  }]);
 }
 
 function resolveDatabase(database: string, baseDir: string): string {

@@ -5,7 +5,7 @@ import { parseConfig } from './load.ts';
 import { corpId, detailAt, failure, keys, withApp } from './load.test-support.ts';
 
 describe('parseConfig defaults', () => {
-  it('fills in host, port, logLevel, sqlite.synchronous, the sandbox maxima and empty tenants and suites', () => {
+  it('fills in host, port, logLevel, sqlite.synchronous, the sandbox maxima and empty tenants, suites and installs', () => {
     expect(parseConfig({ database: 'file:x.db' }, {})).toEqual({
       database: 'file:x.db',
       host: '127.0.0.1',
@@ -15,6 +15,7 @@ describe('parseConfig defaults', () => {
       sandbox: { maxIsolatesPerWorker: 1000, maxima: { memoryMb: 256, timeoutMs: 30000, cpuMs: 10000, outputKb: 4096 } },
       tenants: [],
       suites: [],
+      installs: [],
     });
   });
 
@@ -240,5 +241,46 @@ describe('sandbox settings', () => {
     expect(custom.sandbox).toMatchObject({ workers: 4, maxima: { cpuMs: 500, memoryMb: 256 } });
     expect(() => parseConfig({ database: 'x.db', sandbox: { workers: 0 } }, {})).toThrow(/\/sandbox\/workers/);
     expect(() => parseConfig({ database: 'x.db', sandbox: { maxima: { heapMb: 1 } } }, {})).toThrow(/\/sandbox\/maxima\/heapMb/);
+  });
+});
+
+describe('installs', () => {
+  const install = (fields: Record<string, unknown> = {}) => ({ id: 'acme-greeter', tenant: 'acme', plugin: 'plugins/greeter', ...fields });
+  const withInstalls = (...installs: unknown[]) => ({ ...withApp(), installs });
+
+  it('fills in empty grants and config, and keeps the rest as written', () => {
+    const config = parseConfig(withInstalls(install(), install({ id: 'pinned', sha256: 'A'.repeat(64), grants: ['store'], config: { greeting: 'hi' } })), {});
+    expect(config.installs).toEqual([
+      { id: 'acme-greeter', tenant: 'acme', plugin: 'plugins/greeter', grants: [], config: {} },
+      { id: 'pinned', tenant: 'acme', plugin: 'plugins/greeter', sha256: 'A'.repeat(64), grants: ['store'], config: { greeting: 'hi' } },
+    ]);
+  });
+
+  it('takes an install\'s config literally: a plugin setting may be called "env"', () => {
+    const config = parseConfig(withInstalls(install({ config: { env: 'staging' } }), install({ id: 'nested', config: { api: { env: 'KEY' } } })), {});
+    expect(config.installs.map((i) => i.config)).toEqual([{ env: 'staging' }, { api: { env: 'KEY' } }]);
+  });
+
+  it.each([
+    ['an unknown key', install({ version: '1.0.0' }), '/installs/0/version', 'is not an allowed key here'],
+    ['no plugin', install({ plugin: undefined }), '/installs/0/plugin', 'is required'],
+    ['no tenant', install({ tenant: undefined }), '/installs/0/tenant', 'is required'],
+    ['an upper-case id', install({ id: 'Greeter' }), '/installs/0/id', 'must be an id of lower-case letters'],
+    ['a short sha256', install({ sha256: 'abc' }), '/installs/0/sha256', 'must be the sha256 the plugin\'s dist/plugin.js must have: 64 hex digits'],
+    ['a grant twice', install({ grants: ['store', 'store'] }), '/installs/0/grants', 'must NOT have duplicate items'],
+    ['a config that is not an object', install({ config: [] }), '/installs/0/config', 'must be object'],
+  ])('refuses %s at its pointer', (_what, entry, pointer, message) => {
+    const error = failure(() => parseConfig(JSON.parse(JSON.stringify(withInstalls(entry))), {}));
+    expect(error.code).toBe('config.invalid');
+    expect(detailAt(error, pointer)?.message, JSON.stringify(error.details)).toContain(message);
+  });
+
+  it('refuses duplicate install ids and installs of tenants the config does not have, naming the tenants it has', () => {
+    const error = failure(() => parseConfig(withInstalls(install(), install({ tenant: 'beta' }), install({ id: 'other', tenant: 'gamma' })), {}));
+    expect(error.details).toEqual([
+      { pointer: '/installs/1/id', message: 'install id "acme-greeter" is already used at /installs/0/id' },
+      { pointer: '/installs/1/tenant', message: 'no tenant "beta" in this config (tenants: acme)' },
+      { pointer: '/installs/2/tenant', message: 'no tenant "gamma" in this config (tenants: acme)' },
+    ]);
   });
 });

@@ -24,6 +24,19 @@ export interface SuiteConfig {
   encodingAesKey: string;
 }
 
+/** A plugin installed for a tenant from a plugin directory; core/src/plugins/installs.ts loads it. */
+export interface InstallConfig {
+  id: string;
+  tenant: string;
+  /** The plugin directory as written, relative to the config file. */
+  plugin: string;
+  /** The sha256 its bundle must have. */
+  sha256?: string;
+  grants: string[];
+  /** As written; checked against the plugin's config schema when the install is loaded. */
+  config: Record<string, unknown>;
+}
+
 export interface SandboxConfig {
   /** Absent: the machine's cores. */
   workers?: number;
@@ -41,4 +54,5 @@ export interface HostConfig {
   sandbox: SandboxConfig;
   tenants: TenantConfig[];
   suites: SuiteConfig[];
+  installs: InstallConfig[];
 }

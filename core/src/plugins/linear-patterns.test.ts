@@ -7,12 +7,12 @@ import { manifestWith } from './plugins.test-support.ts';
 const action = (input: unknown) => [{ id: 'echo', input, output: {} }];
 
 describe('vendor regular expressions', () => {
-  it('refuses backreferences and lookarounds, naming the pointer', () => {
+  it('refuses what the linear engine cannot run (backreferences, lookaheads, nested counted repetitions), naming the pointer', () => {
     const manifest = manifestWith({
       actions: action({
         type: 'object',
-        properties: { a: { type: 'string', pattern: '^(a|a)*\\1$' }, b: { type: 'string', pattern: '^(?!x)' } },
-        patternProperties: { '^(?<=y)z': { type: 'string' } },
+        properties: { a: { type: 'string', pattern: '^(a|a)*\\1$' }, b: { type: 'string', pattern: '^(?!x)' }, c: { type: 'string', pattern: '(a{1,30}){1,30}$' } },
+        patternProperties: { '^(y)\\1z': { type: 'string' } },
       }),
     });
     let thrown: unknown;
@@ -25,7 +25,8 @@ describe('vendor regular expressions', () => {
     expect((thrown as LianjieError).details.map((d) => d.pointer)).toEqual([
       '/actions/0/input/properties/a/pattern',
       '/actions/0/input/properties/b/pattern',
-      '/actions/0/input/patternProperties/^(?<=y)z',
+      '/actions/0/input/properties/c/pattern',
+      '/actions/0/input/patternProperties/^(y)\\1z',
     ]);
   });
 

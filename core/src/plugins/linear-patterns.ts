@@ -1,41 +1,51 @@
-// Vendor schemas' regular expressions run in the host process, so they must run in linear time.
-//
-// V8's linear-time engine takes over from backtracking after too many backtracks once the flag below is
-// set, which defuses catastrophic patterns such as ^(a+)+$. It cannot run backreferences, lookarounds or
-// anything in unicode mode (the `u` flag ajv adds by default), so plugin patterns are compiled without `u`
-// (matched per UTF-16 code unit) and patterns that need backtracking or unicode mode are refused: with
-// them a vendor pattern could still stall every tenant's host.
-import v8 from 'node:v8';
+// Vendor schemas' regular expressions run in the host process when inputs and outputs are validated, so they run
+// on V8's linear-time engine (linear-regexp.ts). That engine has no unicode mode, so plugin patterns are compiled
+// without `u` (matched per UTF-16 code unit), and patterns it cannot run (backreferences, lookarounds, \p{…},
+// nested counted repetitions) are refused when the manifest is validated.
 import type { ErrorDetail } from '../errors.ts';
+import { enableLinearFlag } from '../linear-regexp.ts';
 
-let enabled = false;
+/** ajv's `code.regExp`: every plugin pattern on the linear engine. */
+export const linearRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    enableLinearFlag();
+    return new RegExp(pattern, `${flags.replace('u', '')}l`);
+  },
+  { code: 'new RegExp' },
+);
 
-/** Lets V8 fall back to its linear-time engine process-wide; called before any plugin schema is compiled. */
-export function enableLinearFallback(): void {
-  if (enabled) return;
-  enabled = true;
-  v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+/** V8's reason the linear engine refuses `pattern`, or undefined when it runs it. */
+function refusal(pattern: string): string | undefined {
+  enableLinearFlag();
+  try {
+    new RegExp(pattern);
+  } catch {
+    return undefined; // not a regular expression at all: the schema compile reports that
+  }
+  try {
+    new RegExp(pattern, 'l');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
-
-const needsBacktracking = /\\[1-9]|\\k<|\(\?<?[=!]|\\[pP]\{|\\u\{/;
-
-/** ajv's `code.regExp`: plugin patterns without the `u` flag, so V8 can fall back to its linear engine. */
-export const linearRegExp = Object.assign((pattern: string, flags: string) => new RegExp(pattern, flags.replace('u', '')), { code: 'new RegExp' });
 
 /** Every `pattern` and `patternProperties` key under `schema` that the linear engine cannot run. */
 export function nonLinearPatterns(schema: unknown, pointer: string): ErrorDetail[] {
   const found: ErrorDetail[] = [];
-  const message = 'uses a backreference, a lookaround or a unicode escape (\\p{…}, \\u{…}); plugin schemas may only use regular expressions that run in linear time';
+  const problem = (at: string, pattern: string) => {
+    const why = refusal(pattern);
+    if (why) found.push({ pointer: at, message: `cannot run in linear time (${why}); plugin schemas may only use regular expressions without backreferences, lookarounds, unicode escapes or nested counted repetitions` });
+  };
+  const escape = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
   const visit = (node: unknown, at: string, depth: number) => {
     if (depth > 64 || typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${at}/${i}`, depth + 1));
     for (const [key, value] of Object.entries(node)) {
-      const here = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (key === 'pattern' && typeof value === 'string' && needsBacktracking.test(value)) found.push({ pointer: here, message });
+      const here = `${at}/${escape(key)}`;
+      if (key === 'pattern' && typeof value === 'string') problem(here, value);
       if (key === 'patternProperties' && typeof value === 'object' && value !== null) {
-        for (const name of Object.keys(value)) {
-          if (needsBacktracking.test(name)) found.push({ pointer: `${here}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, message });
-        }
+        for (const name of Object.keys(value)) problem(`${here}/${escape(name)}`, name);
       }
       visit(value, here, depth + 1);
     }

@@ -33,7 +33,10 @@ export function parseManifest(value: unknown): PluginManifest {
 function embeddedSchemaProblems(manifest: unknown): ErrorDetail[] {
   const ajv = createPluginAjv();
   return embeddedSchemas(manifest).flatMap(({ pointer, schema }) => {
+    // A pattern the linear engine refuses also fails the compile: report it once, at the pattern.
+    const patterns = nonLinearPatterns(schema, pointer);
+    if (patterns.length) return patterns;
     const compiled = compileEmbedded(ajv, pointer, schema);
-    return [...(compiled.ok ? [] : compiled.details), ...nonLinearPatterns(schema, pointer)];
+    return compiled.ok ? [] : compiled.details;
   });
 }

@@ -3,7 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorDetail } from '../errors.ts';
 import { toDetails } from '../schema/validator.ts';
-import { enableLinearFallback, linearRegExp } from './linear-patterns.ts';
+import { linearRegExp } from './linear-patterns.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -20,7 +20,6 @@ export type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: fa
  * runs in `metaChecker` instead, so each instance does not compile the 2020-12 meta-schema again (~15 ms).
  */
 export function createPluginAjv(): Ajv2020 {
-  enableLinearFallback();
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: true, validateSchema: false, code: { regExp: linearRegExp } });
   addFormats(ajv);
   return ajv;

@@ -1,17 +1,8 @@
 // compileExpression, compileTemplate and compileMapping: what compiles, and each problem at its pointer and position.
 import { describe, expect, it } from 'vitest';
-import { isLianjieError, type LianjieError } from '../../errors.ts';
+import { failure } from '../../../../test/support/errors.ts';
 import { compileExpression, compileMapping, compileTemplate } from './compile.ts';
 
-function failure(compile: () => unknown): LianjieError {
-  try {
-    compile();
-  } catch (error) {
-    if (isLianjieError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a LianjieError');
-}
 
 describe('compileExpression', () => {
   it('compiles a condition and keeps its source and pointer', () => {

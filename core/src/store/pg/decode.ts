@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { planRows, settle, unwrittenKeys, type EventValues } from '../decode-plan.ts';
 import { toInboxRow, type InboxRecord } from '../rows.ts';
 import type { DecodeBatchResult, DecodeOutcome, InboxRow } from '../types.ts';
+import { inTransaction } from './transaction.ts';
 import { claimSql, eventArrays, findEventsSql, insertEventsSql, markArrays, markRowsSql } from './statements.ts';
 
 const empty = (): DecodeBatchResult => ({ processed: 0, inserted: 0, duplicates: 0, dead: 0, receivedAt: [] });
@@ -13,21 +14,8 @@ export async function decodePendingPg(
   decode: (row: InboxRow) => DecodeOutcome,
 ): Promise<DecodeBatchResult> {
   if (limit === 0) return empty();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const batch = await decodeIn(client, limit, decode);
-    await client.query('COMMIT');
-    client.release();
-    return batch;
-  } catch (error) {
-    // After a failure the connection may be lost, or still busy with a timed-out statement (a ROLLBACK would queue
-    // behind it). Released with the error, the client is closed rather than pooled, and the server aborts the open
-    // transaction when the session ends: the claimed rows stay pending for the next attempt (here or elsewhere).
-    // (A client whose connection died after COMMIT is not queryable, and pg-pool discards it on the release above.)
-    client.release(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  }
+  // On a failure the claimed rows stay pending for the next attempt, here or in another process.
+  return inTransaction(pool, (client) => decodeIn(client, limit, decode));
 }
 
 async function decodeIn(

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { jsonBytes, judgeKvWrite } from '../kv-quota.ts';
 import type { KvSetOutcome, PluginKv } from '../types.ts';
+import { inTransaction } from './transaction.ts';
 
 // Two concurrent sets of one install (on any host process) would both pass a check of the usage before either wrote;
 // the transaction-scoped advisory lock on (namespace, install) makes them take turns. Readers never wait on it.
@@ -35,9 +36,7 @@ export function createPgPluginKv(pool: pg.Pool): PluginKv {
     },
 
     async set(installId, key, json, quota) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         await client.query({ name: 'lianjie_kv_lock', text: lockInstallSql, values: [installId] });
         const { rows } = await client.query<UsageRow>({ name: 'lianjie_kv_usage', text: usageSql, values: [installId, key] });
         const row = rows[0] ?? { keys: 0, bytes: 0, existing: null };
@@ -46,14 +45,8 @@ export function createPgPluginKv(pool: pg.Pool): PluginKv {
           await client.query({ name: 'lianjie_kv_upsert', text: upsertSql, values: [installId, key, json, outcome.bytes, Date.now()] });
         }
         // A refused write changed nothing; committing just ends the transaction and frees the lock.
-        await client.query('COMMIT');
-        client.release();
         return outcome;
-      } catch (error) {
-        // As in decode.ts: a failed client is closed, not pooled, and the server rolls back when its session ends.
-        client.release(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      }
+      });
     },
 
     async delete(installId, key) {

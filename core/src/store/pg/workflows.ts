@@ -1,6 +1,7 @@
 // Workflow versions on PostgreSQL: applying locks the workflow, reads its latest version and inserts in one transaction.
 import type pg from 'pg';
 import type { StoredWorkflow, WorkflowRepository } from '../types.ts';
+import { inTransaction } from './transaction.ts';
 
 interface Row {
   tenant_id: string;
@@ -22,27 +23,16 @@ const latestSql = 'SELECT * FROM workflows WHERE tenant_id = $1 AND workflow_id 
 export function createPgWorkflows(pool: pg.Pool): WorkflowRepository {
   return {
     async apply(tenantId, workflowId, definition) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         await client.query(lockSql, [tenantId, workflowId]);
         const latest = (await client.query<Row>(latestSql, [tenantId, workflowId])).rows[0];
-        if (latest && latest.definition === definition) {
-          await client.query('COMMIT');
-          return { version: latest.version, created: false };
-        }
+        if (latest && latest.definition === definition) return { version: latest.version, created: false };
         const version = (latest?.version ?? 0) + 1;
         await client.query('INSERT INTO workflows (tenant_id, workflow_id, version, definition, created_at) VALUES ($1, $2, $3, $4, $5)', [
           tenantId, workflowId, version, definition, Date.now(),
         ]);
-        await client.query('COMMIT');
         return { version, created: true };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async get(tenantId, workflowId, version) {

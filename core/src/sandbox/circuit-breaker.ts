@@ -67,6 +67,21 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
       watched.set(key, now() + options.windowMs);
     },
 
+    /**
+     * Pins a worker's death on the install whose guest code it was running (`culprit`), or on the only install
+     * with work there; when neither is known, every install that was there is watched and none is struck, so a
+     * repeat is pinned exactly and tenants who were merely there are not punished. Answers the install whose
+     * circuit this opened, if any.
+     */
+    blame(culprit: string | undefined, present: Set<string>, why: string): string | undefined {
+      const key = culprit ?? (present.size === 1 ? [...present][0] : undefined);
+      if (key === undefined) {
+        for (const each of present) this.watch(each);
+        return undefined;
+      }
+      return this.strike(key, why) ? key : undefined;
+    },
+
     quarantined(): QuarantineEntry[] {
       const t = now();
       return [...open].filter(([, c]) => c.until > t).map(([installKey, c]) => ({ installKey, until: new Date(c.until).toISOString(), reason: c.reason }));

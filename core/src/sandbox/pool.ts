@@ -1,9 +1,12 @@
 // The supervised pool of sandbox worker processes: routing by tenant, restarts, crash quarantine.
 import { availableParallelism } from 'node:os';
 import { createCircuitBreaker, type CircuitBreakerOptions, type QuarantineEntry } from './circuit-breaker.ts';
-import type { FromWorker, ToWorker, BundleRef } from './protocol.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 import { failure, type Result } from './result.ts';
-import { startWorkerProcess, type WorkerProcess, type WorkerSettings } from './worker-process.ts';
+import { bundleRef, failAll, failOverdue, installsInFlight, isStuck, workerIndexFor, type Slot } from './slot.ts';
+
+export { workerIndexFor };
+import { startWorkerProcess, type WorkerSettings } from './worker-process.ts';
 
 export interface SandboxBundle {
   code: string;
@@ -56,30 +59,6 @@ export interface WorkerStats {
   heapBytes: number;
 }
 
-interface Slot {
-  process: WorkerProcess;
-  inflight: Map<string, Pending>;
-  /** For solo slots: the install it serves. */
-  soloKey?: string;
-  /** Killed on purpose (idle, stuck, or the pool closing): its exit is handled already. */
-  retired?: boolean;
-  lastUsed: number;
-  /** Answers to `stats` requests, given zeros if the worker dies first. */
-  statsReplies: Map<string, (stats: Extract<FromWorker, { t: 'stats' }> | undefined) => void>;
-}
-
-interface Pending {
-  /** The install the work belongs to (`bundle:<sha256>` for checking a bundle): what a crash is pinned on. */
-  installKey: string;
-  resolve(result: Result): void;
-  /** The invocation's scope for capability calls; undefined for checking a bundle, which may call nothing. */
-  scope: unknown;
-  /** The longest the worker may legitimately stay silent on its behalf: one guest call runs at most this long. */
-  silenceMs: number;
-  /** Past this without an answer from a worker that is alive, the work is failed (a backstop: the worker's own watchdog answers first). */
-  deadline: number;
-}
-
 /** Loading a bundle takes at most 1 s of CPU in the worker; on top, a margin for a busy machine. */
 const loadMs = 1000;
 const graceMs = 1500;
@@ -102,11 +81,11 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
   let closed = false;
 
   function spawnSlot(soloKey?: string): Slot {
-    const slot: Slot = { process: undefined as unknown as WorkerProcess, inflight: new Map(), soloKey, lastUsed: Date.now(), statsReplies: new Map() };
-    slot.process = startWorkerProcess(settings, {
-      message: (message) => onMessage(slot, message),
-      exit: (why) => onExit(slot, why),
-    });
+    // The events arrive after `slot` exists: the process cannot answer before this function returns.
+    const slot: Slot = {
+      process: startWorkerProcess(settings, { message: (message) => onMessage(slot, message), exit: (why) => onExit(slot, why) }),
+      inflight: new Map(), soloKey, lastUsed: Date.now(), statsReplies: new Map(),
+    };
     return slot;
   }
 
@@ -150,31 +129,10 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     slot.retired = true;
     options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
     const culprit = slot.inflight.get(slot.process.lastMarked() ?? '');
-    const keys = new Set([...slot.inflight.values()].map((p) => p.installKey));
+    const keys = installsInFlight(slot);
     failAll(slot, failure('sandbox.crashed', `the sandbox worker running this invocation died (${why})`, true));
-    blame(culprit?.installKey, keys, why);
+    announce(breaker.blame(culprit?.installKey, keys, why));
     replace(slot);
-  }
-
-  /**
-   * Pins a worker's death on the install whose guest code it was running (trace.ts), or on the only install
-   * with work there. When neither is known, every install that was there runs alone for a while and none is
-   * struck: a repeat is then pinned exactly, and tenants who were merely there are not punished.
-   */
-  function blame(culprit: string | undefined, present: Set<string>, why: string) {
-    const key = culprit ?? (present.size === 1 ? [...present][0] : undefined);
-    if (key !== undefined) {
-      if (breaker.strike(key, why)) quarantined(key);
-      return;
-    }
-    for (const each of present) breaker.watch(each);
-  }
-
-  function failAll(slot: Slot, result: Result) {
-    for (const pending of slot.inflight.values()) pending.resolve(result);
-    slot.inflight.clear();
-    for (const reply of slot.statsReplies.values()) reply(undefined);
-    slot.statsReplies.clear();
   }
 
   /** A shared slot whose worker is gone gets a new worker at once; a solo one is started again on demand. */
@@ -188,7 +146,9 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     if (index >= 0) shared[index] = spawnSlot();
   }
 
-  function quarantined(installKey: string) {
+  /** Tells the operator about an install whose circuit just opened. */
+  function announce(installKey: string | undefined) {
+    if (installKey === undefined) return;
     const health = breaker.health(installKey);
     if (health.state === 'open') options.onEvent?.({ type: 'install_quarantined', installKey, reason: health.reason });
   }
@@ -217,12 +177,6 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     return shared[workerIndexFor(tenantId, shared.length)]!;
   }
 
-  function bundleRef(slot: Slot, bundle: SandboxBundle): BundleRef {
-    if (slot.process.bundles.has(bundle.sha256)) return { sha256: bundle.sha256, name: bundle.name };
-    slot.process.bundles.add(bundle.sha256);
-    return { sha256: bundle.sha256, name: bundle.name, code: bundle.code };
-  }
-
   // The last line of defence. Guest code runs only inside calls with a time limit, but a few V8 builtins
   // (Array(1e8).fill(0)) do not check for interruption for seconds. A busy worker says it is alive several
   // times a second; one silent for longer than any guest call may run is stuck: it is retired and replaced at
@@ -231,20 +185,11 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
   const supervisor = setInterval(() => {
     const now = Date.now();
     for (const slot of [...shared, ...solo.values()]) {
-      if (slot.inflight.size > 0) {
-        const silence = now - slot.process.lastHeard();
-        let allowed = 0;
-        for (const pending of slot.inflight.values()) allowed = Math.max(allowed, pending.silenceMs);
-        if (silence > allowed) {
-          retireStuck(slot);
-          continue;
-        }
-        for (const [id, pending] of slot.inflight) {
-          if (now <= pending.deadline) continue;
-          slot.inflight.delete(id);
-          pending.resolve(failure('sandbox.timeout', 'the invocation did not finish within its wall-time limit'));
-        }
+      if (isStuck(slot, now)) {
+        retireStuck(slot);
+        continue;
       }
+      failOverdue(slot, now);
       if (slot.soloKey !== undefined && slot.inflight.size === 0 && now - slot.lastUsed > 30_000) {
         solo.delete(slot.soloKey);
         slot.retired = true;
@@ -260,13 +205,13 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     options.onEvent?.({ type: 'worker_crashed', pid: slot.process.pid, why, inflight: slot.inflight.size, stderr: slot.process.stderrTail() });
     const culpritId = slot.process.lastMarked();
     const culprit = culpritId === undefined ? undefined : slot.inflight.get(culpritId);
-    const keys = new Set([...slot.inflight.values()].map((p) => p.installKey));
+    const keys = installsInFlight(slot);
     if (culprit) {
       slot.inflight.delete(culpritId!);
       culprit.resolve(failure('sandbox.timeout', 'the invocation did not stop at its time limit; its worker was stopped'));
     }
     failAll(slot, failure('sandbox.crashed', 'the sandbox worker running this invocation was stopped because another invocation there did not stop at its limit', true));
-    blame(culprit?.installKey, keys, 'did not stop at its time limit');
+    announce(breaker.blame(culprit?.installKey, keys, 'did not stop at its time limit'));
     slot.process.kill();
     replace(slot);
   }
@@ -350,14 +295,3 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
 }
 
 export type SandboxPool<Scope> = ReturnType<typeof createSandboxPool<Scope>>;
-
-/** The shared worker a tenant's installs run on: by tenant, so one tenant's crashes land on one worker. */
-export function workerIndexFor(tenantId: string, workers: number): number {
-  return hash(tenantId) % workers;
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { folder, run, useCliSandbox, writeConfig } from '../support/cli.ts';
+import { folder, repo, run, useCliSandbox, writeConfig } from '../support/cli.ts';
 import { writePluginDir } from '../support/plugins.ts';
 
 useCliSandbox();
@@ -75,5 +75,17 @@ describe('lianjie plugin invoke', () => {
     const tampered = await invoke('greet', '--input', '{"name":"Li"}');
     expect(tampered.stderr).toMatch(/^lianjie: bundle\.invalid: /);
     expect(tampered.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the example plugin in examples/plugins/greeter', () => {
+  it('runs as its README says, and counts visits in the install store', async () => {
+    const example = path.join(repo, 'examples/plugins/greeter');
+    const dir = folder('greeter-example');
+    writeConfig(dir, { database: `file:${path.join(dir, 'host.db')}` });
+    const greet = (...extra: string[]) => run(['plugin', 'invoke', example, 'greet', '--input', '{"name":"Li"}', ...extra], { cwd: dir });
+    expect(JSON.parse((await greet('--grant', 'store')).stdout)).toEqual({ ok: true, output: { text: 'Hello, Li', visits: 1 } });
+    expect(JSON.parse((await greet('--grant', 'store', '--config-json', '{"greeting":"你好"}')).stdout)).toEqual({ ok: true, output: { text: '你好, Li', visits: 2 } });
+    expect(JSON.parse((await greet()).stdout).failure.code).toBe('capability.denied');
   });
 });

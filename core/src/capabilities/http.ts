@@ -3,6 +3,7 @@
 // fetch({ url, method = 'GET', headers?, body?, timeoutMs? }) → { status, headers, body }
 //   headers: lower-case names, string values (repeated headers joined with ", "); body: the response as UTF-8 text.
 //   A 3xx comes back as it is, with its location header: following it is the plugin's choice, through this check again.
+import { readCappedStream } from '../read-capped-stream.ts';
 import { hostLabel, isHostAllowed } from './http-hosts.ts';
 import { CapabilityFailure, type Capability } from './types.ts';
 
@@ -127,22 +128,13 @@ async function exchange(url: URL, request: FetchArgs, headers: Headers, timeoutM
  */
 async function readCapped(response: Response, maxBytes: number, abort: () => void): Promise<string | null> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      abort();
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
+  const bytes = await readCappedStream(response.body, maxBytes);
+  if (bytes === null) {
+    abort();
+    return null;
   }
   // As Response.text() decodes: UTF-8, a leading BOM dropped, invalid bytes as U+FFFD.
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return new TextDecoder().decode(bytes);
 }
 
 function responseHeaders(headers: Headers): Record<string, string> {

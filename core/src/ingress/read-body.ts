@@ -1,6 +1,7 @@
 // Reads a request body as text within a byte limit. A declared Content-Length is checked before reading and
 // lets @hono/node-server take its fast path; Hono's bodyLimit middleware forces a web stream on every request
 // (measured: about a third of the ack path's CPU).
+import { readCappedStream } from '../read-capped-stream.ts';
 import type { Context } from 'hono';
 import { LianjieError } from '../errors.ts';
 
@@ -16,20 +17,9 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   }
   const stream = c.req.raw.body;
   if (!stream) return '';
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readCappedStream(stream, limit);
+  if (bytes === null) throw tooLarge(limit);
+  return bytes.toString('utf8');
 }
 
 function tooLarge(limit: number): LianjieError {

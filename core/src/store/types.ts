@@ -95,6 +95,8 @@ export interface Store {
   pluginKv(): PluginKv;
   /** Workflow definitions and their versions; the same object on every call. */
   workflows(): WorkflowRepository;
+  /** The effects ledger: what each external effect answered, by idempotency key; the same object on every call. */
+  effects(): EffectLedger;
   close(): Promise<void>;
 }
 
@@ -151,4 +153,30 @@ export interface WorkflowRepository {
   get(tenantId: string, workflowId: string, version?: number): Promise<StoredWorkflow | undefined>;
   /** The latest version of every workflow, of one tenant or of all, ordered by tenant and workflow id. */
   listLatest(tenantId?: string): Promise<StoredWorkflow[]>;
+}
+
+/** An external effect as recorded: what the capability answered the first time. */
+export interface RecordedEffect {
+  key: string;
+  tenantId: string;
+  /** The capability method that caused it, e.g. `wecom.sendWelcomeMessage`. */
+  effect: string;
+  /** The answer as JSON text. */
+  result: string;
+  /** ISO 8601. */
+  recordedAt: string;
+}
+
+/**
+ * The effects ledger. A capability that acts on the outside world records each effect under the step's idempotency
+ * key (`runId:stepId` plus the effect's ordinal within the step); a retried or resumed step finds the record and
+ * answers it instead of acting again.
+ */
+export interface EffectLedger {
+  find(key: string): Promise<RecordedEffect | undefined>;
+  /**
+   * Records an effect unless the key is taken; answers what the ledger holds under the key afterwards, so two
+   * processes racing on one key both see the first record.
+   */
+  record(effect: { key: string; tenantId: string; effect: string; result: string }): Promise<{ recorded: boolean; effect: RecordedEffect }>;
 }

@@ -84,3 +84,16 @@ export const workflows = pgTable(
   // Versions of one workflow sit together; the latest is the last entry of its key range.
   (t) => [primaryKey({ name: 'workflows_pk', columns: [t.tenantId, t.workflowId, t.version] })],
 );
+
+export const effects = pgTable(
+  'effects',
+  {
+    /** The step's idempotency key and the effect's ordinal within the step. */
+    key: text('key').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    effect: text('effect').notNull(),
+    result: text('result').notNull(),
+    /** Epoch milliseconds. */
+    recordedAt: bigint('recorded_at', { mode: 'number' }).notNull(),
+  },
+);

@@ -6,9 +6,10 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { EventQuery, InboxRow, InboxStatus, PluginKv, Store, WorkflowRepository } from '../types.ts';
+import type { EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
+import { createPgEffects } from './effects.ts';
 import { createPgWorkflows } from './workflows.ts';
 import { appendInboxSql, inboxArrays } from './statements.ts';
 import { events, inbox } from './schema.ts';
@@ -50,6 +51,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   const db = drizzle({ client: pool });
   let kv: PluginKv | undefined;
   let workflowRepository: WorkflowRepository | undefined;
+  let effectLedger: EffectLedger | undefined;
   let closed = false;
 
   return {
@@ -129,6 +131,7 @@ export function createPgStore(options: PgStoreOptions): Store {
 
     pluginKv: () => (kv ??= createPgPluginKv(pool)),
     workflows: () => (workflowRepository ??= createPgWorkflows(pool)),
+    effects: () => (effectLedger ??= createPgEffects(pool)),
 
     async close() {
       if (closed) return;

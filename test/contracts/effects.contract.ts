@@ -1,22 +1,13 @@
 // The effects ledger on every Store dialect: the first record of a key wins, everyone reads it back.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/src/store/types.ts';
-import type { StoreHandle } from './store.fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { useMigratedStore, type StoreHandle } from './store.fixtures.ts';
 
 export function effectsContract(name: string, makeStore: () => Promise<StoreHandle>): void {
   describe(`effects ledger contract: ${name}`, () => {
-    let handle: StoreHandle;
-    let store: Store;
-
-    beforeEach(async () => {
-      handle = await makeStore();
-      store = handle.store;
-      await store.migrate();
-    });
-    afterEach(() => handle.cleanup());
+    const current = useMigratedStore(makeStore);
 
     it('records an effect once: a repeat of the key answers the first record', async () => {
-      const ledger = store.effects();
+      const ledger = current.store.effects();
       expect(await ledger.find('run_1:welcome#0')).toBeUndefined();
       const first = await ledger.record({ key: 'run_1:welcome#0', tenantId: 'acme', effect: 'wecom.sendWelcomeMessage', result: '{"errcode":0}' });
       expect(first).toMatchObject({ recorded: true, effect: { key: 'run_1:welcome#0', tenantId: 'acme', effect: 'wecom.sendWelcomeMessage', result: '{"errcode":0}' } });
@@ -27,11 +18,11 @@ export function effectsContract(name: string, makeStore: () => Promise<StoreHand
     });
 
     it('two stores racing on the same keys: each key recorded exactly once, both read the winner', async () => {
-      const other = handle.reopen();
+      const other = current.handle.reopen();
       try {
         await other.migrate();
         const keys = Array.from({ length: 20 }, (_, i) => `run_race:step#${i}`);
-        const attempts = keys.flatMap((key) => [store, other].map((s, j) => s.effects().record({ key, tenantId: 'acme', effect: 'http.fetch', result: `"from ${j}"` })));
+        const attempts = keys.flatMap((key) => [current.store, other].map((s, j) => s.effects().record({ key, tenantId: 'acme', effect: 'http.fetch', result: `"from ${j}"` })));
         const results = await Promise.all(attempts);
         for (const [i, key] of keys.entries()) {
           const pair = results.slice(i * 2, i * 2 + 2);

@@ -1,4 +1,5 @@
 // Builders shared by the store contract: envelopes, the events a decoder makes of them, and a few decoders.
+import { afterEach, beforeEach } from 'vitest';
 import { newId } from '../../core/src/ids.ts';
 import type { CanonicalEvent, DecodeOutcome, InboxEnvelope, InboxRow, Store } from '../../core/src/store/types.ts';
 
@@ -57,3 +58,21 @@ export const trickyData = {
 export const trickyRaw =
   '<xml>\r\n\t<ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\r\n' +
   '\t<Content><![CDATA[中文 😀 & <b>not a tag</b> \\ "q" \'s\']]></Content>  \n</xml>\n \u00a0';
+
+/** A fresh, migrated store for each test of the calling suite, cleaned up after it. */
+export function useMigratedStore(makeStore: () => Promise<StoreHandle>): { readonly store: Store; readonly handle: StoreHandle } {
+  let handle: StoreHandle;
+  beforeEach(async () => {
+    handle = await makeStore();
+    await handle.store.migrate();
+  });
+  afterEach(() => handle.cleanup());
+  return {
+    get store() {
+      return handle.store;
+    },
+    get handle() {
+      return handle;
+    },
+  };
+}

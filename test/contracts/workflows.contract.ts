@@ -1,24 +1,15 @@
 // The workflow repository on every Store dialect: versions, idempotent apply, concurrent apply from two stores.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../core/src/store/types.ts';
-import type { StoreHandle } from './store.fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { useMigratedStore, type StoreHandle } from './store.fixtures.ts';
 
 const definition = (text: string) => JSON.stringify({ id: 'welcome', name: text, steps: [] });
 
 export function workflowsContract(name: string, makeStore: () => Promise<StoreHandle>): void {
   describe(`workflow repository contract: ${name}`, () => {
-    let handle: StoreHandle;
-    let store: Store;
-
-    beforeEach(async () => {
-      handle = await makeStore();
-      store = handle.store;
-      await store.migrate();
-    });
-    afterEach(() => handle.cleanup());
+    const current = useMigratedStore(makeStore);
 
     it('numbers versions from 1, keeps every version, and reads the latest by default', async () => {
-      const repo = store.workflows();
+      const repo = current.store.workflows();
       expect(await repo.get('acme', 'welcome')).toBeUndefined();
       expect(await repo.apply('acme', 'welcome', definition('v1'))).toEqual({ version: 1, created: true });
       expect(await repo.apply('acme', 'welcome', definition('v2'))).toEqual({ version: 2, created: true });
@@ -29,7 +20,7 @@ export function workflowsContract(name: string, makeStore: () => Promise<StoreHa
     });
 
     it('applying the latest text again stores nothing', async () => {
-      const repo = store.workflows();
+      const repo = current.store.workflows();
       await repo.apply('acme', 'welcome', definition('v1'));
       expect(await repo.apply('acme', 'welcome', definition('v1'))).toEqual({ version: 1, created: false });
       await repo.apply('acme', 'welcome', definition('v2'));
@@ -38,7 +29,7 @@ export function workflowsContract(name: string, makeStore: () => Promise<StoreHa
     });
 
     it('lists the latest version of each workflow, per tenant or all, tenants kept apart', async () => {
-      const repo = store.workflows();
+      const repo = current.store.workflows();
       await repo.apply('acme', 'welcome', definition('a1'));
       await repo.apply('acme', 'welcome', definition('a2'));
       await repo.apply('acme', 'birthday', definition('b1'));
@@ -50,13 +41,13 @@ export function workflowsContract(name: string, makeStore: () => Promise<StoreHa
     });
 
     it('two stores applying different texts at once get distinct versions, none lost', async () => {
-      const other = handle.reopen();
+      const other = current.handle.reopen();
       try {
         await other.migrate();
         const texts = Array.from({ length: 10 }, (_, i) => definition(`concurrent-${i}`));
-        const results = await Promise.all(texts.map((text, i) => (i % 2 ? other : store).workflows().apply('acme', 'race', text)));
+        const results = await Promise.all(texts.map((text, i) => (i % 2 ? other : current.store).workflows().apply('acme', 'race', text)));
         expect(results.map((r) => r.version).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-        const stored = await Promise.all(results.map((r) => store.workflows().get('acme', 'race', r.version)));
+        const stored = await Promise.all(results.map((r) => current.store.workflows().get('acme', 'race', r.version)));
         expect(new Set(stored.map((w) => w?.definition))).toEqual(new Set(texts));
       } finally {
         await other.close();

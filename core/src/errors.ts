@@ -45,6 +45,11 @@ export const errorCodes = {
   'http.failed': { status: 502, summary: 'A plugin fetch failed at the network level (refused, reset, DNS).' },
   'workflow.invalid': { status: 400, summary: 'A workflow does not match its schema, names actions or triggers not installed for its tenant, refers to steps that do not come earlier, or has an expression that does not compile.' },
   'workflow.expression_failed': { status: 422, summary: 'A workflow expression failed while it was evaluated: a runtime error, a value that is not JSON, or it ran past its time, depth or size budget.' },
+  'workflow.not_found': { status: 404, summary: 'No workflow (or no such version of it) for the tenant.' },
+  'workflow.install_missing': { status: 409, summary: "A run's action belongs to a plugin no longer installed for its tenant." },
+  'workflow.wait_invalid': { status: 422, summary: "A wait step's until expression gave something that is not an RFC 3339 timestamp." },
+  'workflow.stopped': { status: 200, summary: 'A stop step ended the run as failed; its reason is the message.' },
+  'run.not_found': { status: 404, summary: 'No run with that id.' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;
 

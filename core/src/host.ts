@@ -2,6 +2,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { HostConfig } from './config/types.ts';
+import { createStandardCapabilities } from './capabilities/standard.ts';
+import { createEngine, type Engine } from './engine/run/engine.ts';
 import { createDecoder, type Decoder } from './inbox/decoder.ts';
 import { createRowDecoder } from './inbox/decode-row.ts';
 import { createInboxWriter } from './inbox/writer.ts';
@@ -11,6 +13,8 @@ import { LianjieError } from './errors.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createHostMetrics, type HostMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
+import type { Install } from './plugins/types.ts';
+import { createPluginRunner, type PluginRunner } from './sandbox/runner.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
@@ -21,6 +25,7 @@ export interface Host {
   app: Hono;
   store: Store;
   decoder: Decoder;
+  engine: Engine;
   metrics: HostMetrics;
   logger: Logger;
   /** Migrates, starts the decoder and listens; resolves with the address it listens on. */
@@ -33,6 +38,10 @@ export interface HostOptions {
   logger?: Logger;
   /** Start the background decoder (default true); tests that step it by hand pass false. */
   decode?: boolean;
+  /** Start the workflow engine (default true); tests that step it by hand pass false. */
+  run?: boolean;
+  /** The installs of the config, loaded (core/src/plugins/installs.ts); none by default. */
+  installs?: readonly Install[];
 }
 
 export function createHost(config: HostConfig, options: HostOptions = {}): Host {
@@ -40,7 +49,20 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
   const metrics = createHostMetrics();
   const directory = createDirectory(config);
-  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger });
+  // The sandbox workers start with the first action a run calls, not with the host.
+  let runner: PluginRunner | undefined;
+  const actions = {
+    runAction: (...args: Parameters<PluginRunner['runAction']>) => {
+      runner ??= createPluginRunner({
+        capabilities: createStandardCapabilities(store, logger), size: config.sandbox.workers,
+        maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
+        onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
+      });
+      return runner.runAction(...args);
+    },
+  };
+  const engine = createEngine({ store, installs: options.installs ?? [], runner: actions, config: config.engine, logger });
+  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger, onEvents: () => engine.wake() });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
 
   const app = new Hono();
@@ -54,7 +76,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
 
   let server: ServerType | undefined;
   return {
-    app, store, decoder, metrics, logger,
+    app, store, decoder, engine, metrics, logger,
     async listen() {
       await store.migrate();
       const address = await new Promise<{ url: string; port: number }>((resolve, reject) => {
@@ -66,6 +88,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
         });
       });
       if (options.decode !== false) decoder.start();
+      if (options.run !== false) engine.start();
       return address;
     },
     async close() {
@@ -78,6 +101,8 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
       }
       await writer.flush();
       await decoder.stop();
+      await engine.stop();
+      await runner?.close();
       await store.close();
     },
   };

@@ -6,6 +6,7 @@ import { parseConfig } from '../../core/src/config/load.ts';
 import type { HostConfig } from '../../core/src/config/types.ts';
 import { createHost, type Host } from '../../core/src/host.ts';
 import { createLogger } from '../../core/src/ops/logger.ts';
+import type { Install } from '../../core/src/plugins/types.ts';
 import { freshPostgresDatabase, postgresUrl } from './postgres.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -54,9 +55,14 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-export async function startHost(dialect: Dialect, options: { decode?: boolean; config?: Partial<HostConfig> } = {}): Promise<RunningHost> {
+export async function startHost(
+  dialect: Dialect,
+  options: { decode?: boolean; run?: boolean; config?: Partial<HostConfig>; installs?: readonly Install[] } = {},
+): Promise<RunningHost> {
   const database = await freshDatabase(dialect);
-  const host = createHost(testConfig(database.url, options.config), { logger: createLogger('silent'), decode: options.decode });
+  const host = createHost(testConfig(database.url, options.config), {
+    logger: createLogger('silent'), decode: options.decode, run: options.run, installs: options.installs,
+  });
   const { url } = await host.listen();
   const request = async (method: string, target: string, body?: string, headers?: Record<string, string>) => {
     const response = await fetch(url + target, { method, body, headers });

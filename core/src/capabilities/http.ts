@@ -3,7 +3,14 @@
 // fetch({ url, method = 'GET', headers?, body?, timeoutMs? }) → { status, headers, body }
 //   headers: lower-case names, string values (repeated headers joined with ", "); body: the response as UTF-8 text.
 //   A 3xx comes back as it is, with its location header: following it is the plugin's choice, through this check again.
+//
+// Within a workflow step, a request that may change something (any method but GET, HEAD and OPTIONS) is an effect:
+// it carries an Idempotency-Key header (the step's key and the request's ordinal in the invocation), its response is
+// recorded in the effects ledger, and a retried or resumed step gets the recorded response instead of sending again.
+// A process that dies between the send and the record sends once more on resume, with the same key, for the target
+// to recognise.
 import { readCappedStream } from '../read-capped-stream.ts';
+import type { EffectLedger } from '../store/types.ts';
 import { hostLabel, isHostAllowed } from './http-hosts.ts';
 import { CapabilityFailure, type Capability } from './types.ts';
 
@@ -12,6 +19,8 @@ export interface HttpCapabilityOptions {
   maxResponseBytes?: number;
   /** Time for the whole exchange when the call names none. Default 10 s. */
   defaultTimeoutMs?: number;
+  /** Where the responses to effects are recorded; without it, requests are never deduplicated. */
+  effects?: EffectLedger;
 }
 
 interface FetchArgs {
@@ -52,11 +61,30 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
           if (request.body !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
             throw new CapabilityFailure('capability.args_invalid', `a ${request.method} request cannot have a body`);
           }
-          return exchange(url, request, requestHeaders(request.headers), request.timeoutMs ?? defaultTimeoutMs, maxBytes, scope.signal);
+          const headers = requestHeaders(request.headers);
+          const send = () => exchange(url, request, headers, request.timeoutMs ?? defaultTimeoutMs, maxBytes, scope.signal);
+          if (!options.effects || scope.idempotencyKey === undefined || safeMethods.has(request.method)) return send();
+          const key = `${scope.idempotencyKey}#http.fetch#${nextOrdinal(scope)}`;
+          const recorded = await options.effects.find(key);
+          if (recorded) return JSON.parse(recorded.result) as HttpResponse;
+          if (!headers.has('idempotency-key')) headers.set('idempotency-key', key);
+          const response = await send();
+          const { effect } = await options.effects.record({ key, tenantId: scope.tenantId, effect: 'http.fetch', result: JSON.stringify(response) });
+          return JSON.parse(effect.result) as HttpResponse;
         },
       },
     },
   };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// The ordinal of each effect within its invocation: the same plugin code retried makes the same requests in order.
+const ordinals = new WeakMap<object, number>();
+function nextOrdinal(scope: object): number {
+  const n = (ordinals.get(scope) ?? 0) + 1;
+  ordinals.set(scope, n);
+  return n;
 }
 
 function parseUrl(text: string): URL {

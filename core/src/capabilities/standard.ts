@@ -7,5 +7,5 @@ import { createCapabilityRegistry, type CapabilityRegistry } from './registry.ts
 import { createStoreCapability } from './store.ts';
 
 export function createStandardCapabilities(store: Store, logger: Logger): CapabilityRegistry {
-  return createCapabilityRegistry([createLogCapability(logger), createStoreCapability(store.pluginKv()), createHttpCapability()], { logger });
+  return createCapabilityRegistry([createLogCapability(logger), createStoreCapability(store.pluginKv()), createHttpCapability({ effects: store.effects() })], { logger });
 }

@@ -14,6 +14,7 @@ const commands: Entry[] = [
   { name: 'events', summary: 'list stored canonical events', load: async () => (await import('./events.ts')).eventsCommand },
   { name: 'plugin', summary: 'run one action of a plugin directory in the sandbox (plugin invoke)', load: async () => (await import('./plugin.ts')).pluginCommand },
   { name: 'workflow', summary: 'check a workflow file against the host config\'s tenants and installed plugins, or store it as a new version', load: async () => (await import('./workflow.ts')).workflowCommand },
+  { name: 'runs', summary: 'workflow runs: list, show a run\'s steps, cancel, replay its trigger', load: async () => (await import('./runs.ts')).runsCommand },
   { name: 'inbox', summary: 'list stored callback envelopes: dead letters with their reason, or the backlog', load: async () => (await import('./inbox.ts')).inboxCommand },
 ];
 

@@ -1,5 +1,7 @@
 // `lianjie serve`: runs the host until SIGINT or SIGTERM.
+import path from 'node:path';
 import { loadConfig } from '../config/load.ts';
+import { loadInstalls } from '../plugins/installs.ts';
 import { createHost } from '../host.ts';
 import { configOption, parse, type Command } from './command.ts';
 
@@ -17,7 +19,8 @@ export const serveCommand: Command = {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
       config.port = port;
     }
-    const host = createHost(config);
+    const installs = await loadInstalls(config, source === 'demo' ? process.cwd() : path.dirname(path.resolve(source)));
+    const host = createHost(config, { installs });
     const { url } = await host.listen().catch(async (error: unknown) => {
       await host.close();
       throw error;

@@ -44,6 +44,13 @@ export interface SandboxConfig {
   maxima: { memoryMb: number; timeoutMs: number; cpuMs: number; outputKb: number };
 }
 
+export interface EngineConfig {
+  concurrency: number;
+  perTenant: number;
+  leaseMs: number;
+  retentionDays: number;
+}
+
 export interface HostConfig {
   database: string;
   host: string;
@@ -52,6 +59,7 @@ export interface HostConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sqlite: { synchronous: 'FULL' | 'NORMAL' };
   sandbox: SandboxConfig;
+  engine: EngineConfig;
   tenants: TenantConfig[];
   suites: SuiteConfig[];
   installs: InstallConfig[];

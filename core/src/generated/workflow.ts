@@ -11,7 +11,7 @@ export type Trigger = {
   if?: Condition;
 } & Trigger1;
 /**
- * a JSONata expression over { trigger, steps, install, now }; the step runs (the workflow starts) when it is true
+ * a JSONata expression over { trigger, steps, install, now } (and item, index inside a forEach); the step runs (the workflow starts) when it is true
  */
 export type Condition = string;
 export type Trigger1 = EventTrigger | PluginTrigger;

@@ -25,6 +25,8 @@ export interface DecoderOptions {
   pollMs?: number;
   pacer?: Pacer;
   now?: () => number;
+  /** Called after a pass stored new events (the router routes them). */
+  onEvents?(): void;
 }
 
 export function createDecoder(options: DecoderOptions): Decoder {
@@ -46,6 +48,7 @@ export function createDecoder(options: DecoderOptions): Decoder {
     const decodedAt = now();
     for (const at of result.receivedAt) options.metrics.decodeLag.observe(Math.max(0, decodedAt - at) / 1000);
     options.metrics.eventsDecoded.inc({ outcome: 'event' }, result.inserted);
+    if (result.inserted > 0) options.onEvents?.();
     options.metrics.eventsDecoded.inc({ outcome: 'duplicate' }, result.duplicates);
     options.metrics.eventsDecoded.inc({ outcome: 'dead' }, result.dead);
     if (result.dead > 0) options.logger.warn({ dead: result.dead }, 'inbox rows parked as dead letters');

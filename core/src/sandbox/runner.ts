@@ -21,6 +21,8 @@ export interface InvocationContext {
   runId?: string;
   /** `runId:stepId` for workflow steps; capabilities with effects record it. */
   idempotencyKey?: string;
+  /** A wall-time limit below the action's own (a workflow step's timeoutMs). */
+  timeoutMs?: number;
 }
 
 interface InvocationScope {
@@ -118,7 +120,8 @@ export function createPluginRunner(options: PluginRunnerOptions) {
       if (checkInput.appliesDefaults) inputJson = JSON.stringify(inputCheck.value);
 
       const { limits, grants, granted, installKey, requestTail } = prepared(install);
-      const wallMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
+      const actionMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
+      const wallMs = context.timeoutMs === undefined ? actionMs : Math.min(actionMs, context.timeoutMs);
       const request = (id: string) =>
         `${JSON.stringify({ id, kind: 'action', handler: actionId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
       const ended = new AbortController();

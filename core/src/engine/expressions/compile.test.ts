@@ -26,7 +26,7 @@ describe('compileExpression', () => {
   it('refuses a path that starts outside the scope, pointing the event\'s fields to trigger.data', () => {
     expect(failure(() => compileExpression("data.state = 'store42'", '/trigger/if')).details).toEqual([{
       pointer: '/trigger/if',
-      message: "`data.state = 'store42'` reads `data`, which is not in scope (the event's fields are trigger.data): expressions see only trigger, steps, install, now (at position 4)",
+      message: "`data.state = 'store42'` reads `data`, which is not in scope (the event's fields are trigger.data): expressions see only trigger, steps, install, now, item, index (at position 4)",
     }]);
     expect(failure(() => compileExpression('$uppercase(process.env.HOME)', '/c')).details[0]!.message).toContain('reads `process`');
   });

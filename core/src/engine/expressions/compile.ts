@@ -38,7 +38,7 @@ const maxMappingDepth = 100;
 
 /**
  * A plain JSONata expression, such as a condition (`trigger.data.state = 'store42'`), evaluated against the scope
- * `{ trigger, steps, install, now }`. Throws `workflow.invalid` with `pointer` when it does not compile.
+ * `{ trigger, steps, install, now, item, index }`. Throws `workflow.invalid` with `pointer` when it does not compile.
  */
 export function compileExpression(source: string, pointer: string): CompiledExpression {
   if (/^\s*\{\{[\s\S]*\}\}\s*$/.test(source)) {

@@ -1,7 +1,7 @@
-// SQLite tables for the durable inbox, the canonical events and the plugins' key-value store; drizzle-kit generates the migrations from this file.
+// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects and runs; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const inbox = sqliteTable(
   'inbox',
@@ -46,12 +46,16 @@ export const events = sqliteTable(
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     raw: text('raw').notNull(),
     inboxId: text('inbox_id').notNull(),
+    /** Epoch milliseconds the router created the event's runs; null until then. */
+    routedAt: integer('routed_at'),
   },
   (t) => [
     // Listing is newest first by (received_at, id): with id last, a tenant+type page is read straight off the index.
     index('events_tenant_type_received_idx').on(t.tenantId, t.type, t.receivedAt, t.id),
     // Unfiltered, suite-only and type-only listings walk this backwards instead of sorting the whole table.
     index('events_received_idx').on(t.receivedAt, t.id),
+    // The router's queue: only the few unrouted events are in it, oldest first.
+    index('events_unrouted_idx').on(t.receivedAt, t.id).where(sql`${t.routedAt} is null`),
   ],
 );
 
@@ -98,3 +102,71 @@ export const effects = sqliteTable(
     recordedAt: integer('recorded_at').notNull(),
   },
 );
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    triggerKey: text('trigger_key').notNull(),
+    // JSON texts as written, so every character survives.
+    trigger: text('trigger').notNull(),
+    status: text('status', { enum: ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'] }).notNull(),
+    cursor: text('cursor'),
+    /** Epoch milliseconds, as are the other times below. */
+    wakeAt: integer('wake_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    failure: text('failure'),
+    /** Fair-queue position among pending runs. */
+    vtime: integer('vtime').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    // A trigger starts a workflow once, however often the router sees it.
+    uniqueIndex('runs_trigger_unique').on(t.tenantId, t.workflowId, t.triggerKey),
+    // The pending queue in claim order, then due runs (waiting until wake_at, running until lease_until) for claiming
+    // and nextDue; each leads with status, so counting by status reads an index. Not partial: SQLite's planner, without
+    // statistics, preferred another status index to a partial one and sorted every pending run.
+    index('runs_status_vtime_idx').on(t.status, t.vtime, t.id),
+    index('runs_status_wake_idx').on(t.status, t.wakeAt),
+    index('runs_status_lease_idx').on(t.status, t.leaseUntil),
+    // Listings are newest first within a tenant, or within one of its workflows.
+    index('runs_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('runs_workflow_created_idx').on(t.tenantId, t.workflowId, t.createdAt, t.id),
+    index('runs_finished_idx').on(t.finishedAt),
+    check('runs_status_check', sql`${t.status} in ('pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')`),
+  ],
+);
+
+export const runSteps = sqliteTable(
+  'run_steps',
+  {
+    /** The rowid: a run's records are listed in the order they were written. */
+    seq: integer('seq').primaryKey(),
+    runId: text('run_id').notNull(),
+    stepPath: text('step_path').notNull(),
+    attempt: integer('attempt').notNull(),
+    status: text('status', { enum: ['completed', 'failed', 'skipped'] }).notNull(),
+    input: text('input'),
+    output: text('output'),
+    failure: text('failure'),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at').notNull(),
+  },
+  (t) => [
+    // Also serves reading and deleting a run's records by run_id.
+    uniqueIndex('run_steps_attempt_unique').on(t.runId, t.stepPath, t.attempt),
+    check('run_steps_status_check', sql`${t.status} in ('completed', 'failed', 'skipped')`),
+  ],
+);
+
+/** Each tenant's next fair-queue position (see RunRepository.route). */
+export const runLanes = sqliteTable('run_lanes', {
+  tenantId: text('tenant_id').primaryKey(),
+  nextVtime: integer('next_vtime').notNull(),
+});

@@ -1,0 +1,68 @@
+// The workflow engine of one host process: the router that turns events into runs, the executor that runs them,
+// and the retention sweep that deletes old finished runs.
+import type { EngineConfig } from '../../config/types.ts';
+import type { Logger } from '../../ops/logger.ts';
+import type { Install } from '../../plugins/types.ts';
+import type { Store } from '../../store/types.ts';
+import { createExecutor, type ActionRunner, type Executor, type ExecutorOptions } from './executor.ts';
+import { createPlanCache } from './plan-cache.ts';
+import { createRouter, type Router } from './router.ts';
+
+export interface EngineOptions {
+  store: Store;
+  installs: readonly Install[];
+  runner: ActionRunner;
+  config: EngineConfig;
+  logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
+  onOutcome?: ExecutorOptions['onOutcome'];
+}
+
+export interface Engine {
+  router: Router;
+  executor: Executor;
+  start(): void;
+  /** New events were stored: route them now rather than at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+const dayMs = 86_400_000;
+const pruneEveryMs = 3_600_000;
+
+export function createEngine(options: EngineOptions): Engine {
+  const { store, config, logger } = options;
+  const runs = store.runs();
+  const executor = createExecutor({
+    runs, plans: createPlanCache(store.workflows()), runner: options.runner, installs: options.installs, logger,
+    concurrency: config.concurrency, perTenant: config.perTenant, leaseMs: config.leaseMs, onOutcome: options.onOutcome,
+  });
+  const router = createRouter({ runs, workflows: store.workflows(), logger, onRouted: () => executor.wake() });
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  const prune = async () => {
+    try {
+      const deleted = await runs.prune(Date.now() - config.retentionDays * dayMs);
+      if (deleted > 0) logger?.info({ deleted, retentionDays: config.retentionDays }, 'old runs deleted');
+    } catch (error) {
+      logger?.warn({ err: error }, 'deleting old runs failed');
+    }
+  };
+
+  return {
+    router,
+    executor,
+    start() {
+      router.start();
+      executor.start();
+      void prune();
+      pruneTimer = setInterval(() => void prune(), pruneEveryMs);
+      pruneTimer.unref();
+    },
+    wake: () => router.wake(),
+    async stop() {
+      clearInterval(pruneTimer);
+      await router.stop();
+      await executor.stop();
+    },
+  };
+}

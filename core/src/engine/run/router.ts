@@ -1,0 +1,145 @@
+// The router: turns each decoded canonical event into the runs of the tenant's enabled workflows it matches, in the
+// transaction that marks the event routed, so an event starts its runs once whatever crashes in between.
+import { isLianjieError } from '../../errors.ts';
+import type { Workflow } from '../../generated/workflow.ts';
+import { newId } from '../../ids.ts';
+import type { Logger } from '../../ops/logger.ts';
+import type { NewRun, RunRepository, StoredEvent, WorkflowRepository } from '../../store/types.ts';
+import { evaluateCondition } from '../expressions/evaluate.ts';
+import { createWaker } from './waker.ts';
+import { planWorkflow, type WorkflowPlan } from './plan.ts';
+
+export interface RouterOptions {
+  runs: RunRepository;
+  workflows: WorkflowRepository;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** Called after runs were created, so the executor claims them at once. */
+  onRouted?(runIds: readonly string[]): void;
+  /** Events per transaction. Default 256. */
+  batch?: number;
+  /** How often to look for unrouted events when nothing wakes the router. Default 1 s. */
+  pollMs?: number;
+  /** How long the list of enabled workflows is reused before it is read again. Default 250 ms. */
+  workflowsTtlMs?: number;
+  now?: () => number;
+}
+
+export interface Router {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+  /** Routes one batch; answers how many events it handled. */
+  routeOnce(): Promise<number>;
+  /** Routes until no event is left; answers how many events it handled. */
+  drain(): Promise<number>;
+}
+
+/** What a workflow's expressions see as `trigger` for a canonical event. */
+export function eventTrigger(event: StoredEvent): Record<string, unknown> {
+  return {
+    id: event.id, type: event.type, tenantId: event.tenantId, appId: event.appId, suiteId: event.suiteId,
+    occurredAt: event.occurredAt, receivedAt: event.receivedAt, data: event.data,
+  };
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const { runs, workflows, logger } = options;
+  const batch = options.batch ?? 256;
+  const pollMs = options.pollMs ?? 1000;
+  const ttlMs = options.workflowsTtlMs ?? 250;
+  const now = options.now ?? Date.now;
+  let byTrigger: { at: number; plans: Map<string, WorkflowPlan[]> } | undefined;
+  let stopped = true;
+  const waker = createWaker();
+  let loop: Promise<void> | undefined;
+
+  /** Enabled workflows with an event trigger, by `tenant\nevent type`; re-read once `ttlMs` old. */
+  async function eventWorkflows(): Promise<Map<string, WorkflowPlan[]>> {
+    if (byTrigger && now() - byTrigger.at < ttlMs) return byTrigger.plans;
+    const plans = new Map<string, WorkflowPlan[]>();
+    for (const stored of await workflows.listLatest()) {
+      let plan: WorkflowPlan;
+      try {
+        plan = planWorkflow(JSON.parse(stored.definition) as Workflow, stored.version);
+      } catch (error) {
+        logger?.error({ err: error, tenantId: stored.tenantId, workflowId: stored.workflowId }, 'stored workflow does not plan; it is not routed');
+        continue;
+      }
+      if (!plan.enabled || !('event' in plan.trigger)) continue;
+      const key = `${plan.tenantId}\n${plan.trigger.event}`;
+      plans.set(key, [...(plans.get(key) ?? []), plan]);
+    }
+    byTrigger = { at: now(), plans };
+    return plans;
+  }
+
+  async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
+    if (event.tenantId === null) return [];
+    const matching = plans.get(`${event.tenantId}\n${event.type}`) ?? [];
+    const trigger = eventTrigger(event);
+    const found: NewRun[] = [];
+    for (const plan of matching) {
+      const run: NewRun = {
+        id: newId('run'), tenantId: event.tenantId, workflowId: plan.workflowId, version: plan.version,
+        triggerKey: event.id, trigger: JSON.stringify(trigger),
+      };
+      if (plan.triggerIf) {
+        try {
+          if (!(await evaluateCondition(plan.triggerIf, { trigger, steps: {}, install: {}, now: new Date(now()).toISOString() }))) continue;
+        } catch (error) {
+          // Not knowing whether the workflow should start is kept as a failed run, not dropped in silence.
+          if (!isLianjieError(error)) throw error;
+          run.failure = { code: error.code, message: error.message, step: 'trigger' };
+        }
+      }
+      found.push(run);
+    }
+    return found;
+  }
+
+  async function routeOnce(): Promise<number> {
+    const events = await runs.unroutedEvents(batch);
+    if (events.length === 0) return 0;
+    const plans = await eventWorkflows();
+    const created: NewRun[] = [];
+    for (const event of events) created.push(...(await runsFor(event, plans)));
+    const inserted = await runs.route(created, events.map((e) => e.id));
+    if (inserted.length > 0) options.onRouted?.(inserted);
+    return events.length;
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (let n = await routeOnce(); n > 0; n = await routeOnce()) total += n;
+    return total;
+  }
+
+  async function routeLoop(): Promise<void> {
+    while (!stopped) {
+      try {
+        if ((await routeOnce()) === batch) continue;
+      } catch (error) {
+        logger?.warn({ err: error }, 'routing events failed');
+      }
+      await waker.sleep(pollMs);
+    }
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = routeLoop();
+    },
+    wake() {
+      waker.wake();
+    },
+    async stop() {
+      stopped = true;
+      waker.wake();
+      await loop;
+    },
+    routeOnce,
+    drain,
+  };
+}

@@ -48,7 +48,7 @@ export const errorCodes = {
   'workflow.not_found': { status: 404, summary: 'No workflow (or no such version of it) for the tenant.' },
   'workflow.install_missing': { status: 409, summary: "A run's action belongs to a plugin no longer installed for its tenant." },
   'workflow.wait_invalid': { status: 422, summary: "A wait step's until expression gave something that is not an RFC 3339 timestamp." },
-  'workflow.stopped': { status: 200, summary: 'A stop step ended the run as failed; its reason is the message.' },
+  'workflow.stopped': { status: 422, summary: 'A stop step ended the run as failed; its reason is the message.' },
   'run.not_found': { status: 404, summary: 'No run with that id.' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;

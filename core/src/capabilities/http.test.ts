@@ -6,6 +6,7 @@ import { captureLogger } from '../../../test/support/log-capture.ts';
 import { createHttpCapability } from './http.ts';
 import { createCapabilityRegistry } from './registry.ts';
 import type { CallScope } from './types.ts';
+import type { EffectLedger, RecordedEffect } from '../store/types.ts';
 
 const twoMb = 2 * 1024 * 1024;
 
@@ -183,5 +184,68 @@ describe('http capability', () => {
     expect(await registry.call(scope, [], 'http', 'fetch', { url: `${base}/echo` })).toMatchObject({
       ok: false, failure: { code: 'capability.denied', message: expect.stringContaining('"http" permission') },
     });
+  });
+});
+
+describe('http effects inside a run', () => {
+  let hits = 0;
+  const statuses: number[] = [];
+  const keys: (string | undefined)[] = [];
+  const server = createServer((request, response) => {
+    hits += 1;
+    keys.push(request.headers['idempotency-key'] as string | undefined);
+    response.statusCode = statuses.shift() ?? 200;
+    response.end(`hit ${hits}`);
+  });
+  const rows = new Map<string, RecordedEffect>();
+  const effects: EffectLedger = {
+    async find(key) {
+      return rows.get(key);
+    },
+    async record(effect) {
+      const recorded = !rows.has(effect.key);
+      if (recorded) rows.set(effect.key, { ...effect, recordedAt: new Date().toISOString() });
+      return { recorded, effect: rows.get(effect.key)! };
+    },
+  };
+  const registry = createCapabilityRegistry([createHttpCapability({ effects })], { logger: captureLogger().logger });
+  let url = '';
+  let hosts: string[] = [];
+  // A fresh scope per invocation, as the runner makes one; the same idempotency key on every attempt of the step.
+  const attempt = (args: Record<string, unknown>, idempotencyKey = 'run_1:send') =>
+    registry.call({ tenantId: 't', installId: 'i', pluginId: 'acme.x', pluginVersion: '1.0.0', httpHosts: hosts, runId: 'run_1', idempotencyKey }, ['http'], 'http', 'fetch', { url, ...args });
+
+  beforeAll(async () => {
+    const port = await listen(server);
+    url = `http://127.0.0.1:${port}/effect`;
+    hosts = [`127.0.0.1:${port}`];
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('sends a POST once under its key; a repeat of the step gets the recorded response', async () => {
+    const first = await attempt({ method: 'POST', body: '{}' }, 'run_1:once');
+    const second = await attempt({ method: 'POST', body: '{}' }, 'run_1:once');
+    expect(second).toEqual(first);
+    expect(keys.at(-1)).toBe('run_1:once#http.fetch#1');
+    expect(hits).toBe(1);
+    expect(rows.get('run_1:once#http.fetch#1')?.effect).toBe('http.fetch');
+  });
+
+  it('sends GET every time and records nothing', async () => {
+    const before = hits;
+    await attempt({ method: 'GET' }, 'run_1:read');
+    await attempt({ method: 'GET' }, 'run_1:read');
+    expect(hits - before).toBe(2);
+    expect([...rows.keys()].some((k) => k.startsWith('run_1:read'))).toBe(false);
+  });
+
+  it('does not record a 503: the retry sends again, with the same key', async () => {
+    const before = hits;
+    statuses.push(503);
+    const first = await attempt({ method: 'POST' }, 'run_1:busy');
+    const second = await attempt({ method: 'POST' }, 'run_1:busy');
+    expect([first.ok && (first.output as { status: number }).status, second.ok && (second.output as { status: number }).status]).toEqual([503, 200]);
+    expect(hits - before).toBe(2);
+    expect(keys.slice(-2)).toEqual(['run_1:busy#http.fetch#1', 'run_1:busy#http.fetch#1']);
   });
 });

@@ -7,6 +7,7 @@
 // Within a workflow step, a request that may change something (any method but GET, HEAD and OPTIONS) is an effect:
 // it carries an Idempotency-Key header (the step's key and the request's ordinal in the invocation), its response is
 // recorded in the effects ledger, and a retried or resumed step gets the recorded response instead of sending again.
+// A 5xx, 429 or 408 answer is not recorded: the target did not act, and a retry sends again (with the same key).
 // A process that dies between the send and the record sends once more on resume, with the same key, for the target
 // to recognise.
 import { readCappedStream } from '../read-capped-stream.ts';
@@ -69,6 +70,8 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
           if (recorded) return JSON.parse(recorded.result) as HttpResponse;
           if (!headers.has('idempotency-key')) headers.set('idempotency-key', key);
           const response = await send();
+          // These statuses say the request was not acted on: a retry must send it again, not read them back.
+          if (notActedOn(response.status)) return response;
           const { effect } = await options.effects.record({ key, tenantId: scope.tenantId, effect: 'http.fetch', result: JSON.stringify(response) });
           return JSON.parse(effect.result) as HttpResponse;
         },
@@ -78,6 +81,7 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+const notActedOn = (status: number) => status >= 500 || status === 429 || status === 408;
 
 // The ordinal of each effect within its invocation: the same plugin code retried makes the same requests in order.
 const ordinals = new WeakMap<object, number>();

@@ -60,7 +60,7 @@ export const runsCommand: Command = {
         const after = (await runs.cancel(runId))!;
         console.log(after.status === 'cancelled' && activeRunStatuses.includes(run.status)
           ? `cancelled: ${runId}`
-          : `not cancelled: ${runId} had already ${after.status}`);
+          : `not cancelled: ${runId} had already ${after.status === 'cancelled' ? 'been cancelled' : after.status}`);
         return 0;
       }
       const latest = await store.workflows().get(run.tenantId, run.workflowId);
@@ -76,9 +76,18 @@ export const runsCommand: Command = {
 function parseTime(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`)
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw new Error(`${flag} must be an RFC 3339 time or a date such as 2026-11-01, got "${value}"`);
+    : /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) ? Date.parse(value) : NaN;
+  // Date.parse rolls a day the month does not have over into the next month (2026-02-30 is March 2): refuse it instead.
+  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
+    throw new Error(`${flag} must be an RFC 3339 time or a date such as 2026-11-01, got "${value}"`);
+  }
   return ms;
+}
+
+/** True when YYYY-MM-DD names a day that exists: parsed and printed again, it comes back unchanged. */
+function isCalendarDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

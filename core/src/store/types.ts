@@ -284,6 +284,10 @@ export interface ClaimOptions {
   now: number;
   /** Tenants this worker is at its cap for: none of their runs are claimed. */
   excludeTenants?: readonly string[];
+  /** Runs this worker is still executing (a lease that ran out while the step went on): never claimed again by it. */
+  excludeRuns?: readonly string[];
+  /** At most `max` runs of one tenant in this worker, counting the `running` it has: the claim takes no more. */
+  perTenant?: { max: number; running: ReadonlyMap<string, number> };
 }
 
 /**
@@ -303,7 +307,8 @@ export interface RunRepository {
   /**
    * Leases up to `limit` runnable runs to `owner` (status running, lease until now + leaseMs): first runs due
    * again (waiting with wakeAt ≤ now, or running with leaseUntil < now), earliest first; then pending runs by
-   * (vtime, id). PostgreSQL skips rows another transaction holds (several hosts claim at once).
+   * (vtime, id); within the options' exclusions and per-tenant room. PostgreSQL skips rows another transaction
+   * holds (several hosts claim at once).
    */
   claim(owner: string, options: ClaimOptions): Promise<StoredRun[]>;
   /** Extends the leases `owner` still holds on `ids`; answers the ids it still holds. */

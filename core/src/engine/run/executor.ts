@@ -69,27 +69,33 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const writeCheckpoint = createCheckpointWriter(runs, owner);
   const running = new Map<string, Promise<void>>();
   const perTenantCount = new Map<string, number>();
+  /** Runs whose lease renewal found them no longer this process's. */
+  const lost = new Set<string>();
   let stopped = true;
+  /** Set by stop(): runs in flight hand themselves back at their next step boundary. */
+  let stopping = false;
   let backlog = false;
   const waker = createWaker();
   let loop: Promise<void> | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
 
   async function execute(run: StoredRun): Promise<void> {
-    const cursor: Cursor = run.cursor ? JSON.parse(run.cursor) : newCursor();
+    let cursor: Cursor = newCursor();
     const records: StepRecord[] = [];
+    const leaseLost = () => new LeaseLost(`run ${run.id} is no longer leased to ${owner}`);
     let undecided = false;
     let writes: Promise<void> = Promise.resolve();
     const write = (update: Omit<RunCheckpoint, 'cursor' | 'steps'>): Promise<void> => {
       const checkpoint: RunCheckpoint = { ...update, cursor: JSON.stringify(cursor), steps: records.splice(0) };
       undecided = false;
       writes = writes.then(async () => {
-        if (!(await writeCheckpoint(run.id, checkpoint))) throw new LeaseLost(`run ${run.id} is no longer leased to ${owner}`);
+        if (!(await writeCheckpoint(run.id, checkpoint))) throw leaseLost();
       });
       return writes;
     };
     let outcome: RunOutcome;
     try {
+      if (run.cursor) cursor = JSON.parse(run.cursor) as Cursor;
       const plan = await plans.get(run.tenantId, run.workflowId, run.version);
       const env: RunEnv = {
         runId: run.id,
@@ -110,7 +116,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
         decided: () => {
           undecided = true;
         },
-        settle: () => (undecided ? write({ status: 'running', leaseUntil: now() + leaseMs }) : writes),
+        settle: () => {
+          // Renewal found the run taken (cancelled, or leased elsewhere): no further effect starts.
+          if (lost.has(run.id)) return Promise.reject(leaseLost());
+          return undecided ? write({ status: 'running', leaseUntil: now() + leaseMs }) : writes;
+        },
+        yielding: () => stopping,
       };
       outcome = await interpret(plan, cursor, env);
     } catch (error) {
@@ -132,13 +143,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (!(error instanceof LeaseLost)) logger?.error({ err: error, runId: run.id }, 'run result not written; it will be resumed');
       return;
     }
-    options.onOutcome?.(run, outcome);
+    try {
+      options.onOutcome?.(run, outcome);
+    } catch (error) {
+      logger?.error({ err: error, runId: run.id }, 'onOutcome failed');
+    }
   }
 
   function begin(run: StoredRun): void {
     perTenantCount.set(run.tenantId, (perTenantCount.get(run.tenantId) ?? 0) + 1);
-    const done = execute(run).finally(() => {
+    const done = execute(run).catch((error: unknown) => {
+      logger?.error({ err: error, runId: run.id }, 'run failed unexpectedly');
+    }).finally(() => {
       running.delete(run.id);
+      lost.delete(run.id);
       const left = perTenantCount.get(run.tenantId)! - 1;
       if (left === 0) perTenantCount.delete(run.tenantId);
       else perTenantCount.set(run.tenantId, left);
@@ -155,18 +173,24 @@ export function createExecutor(options: ExecutorOptions): Executor {
       backlog = true;
       return 0;
     }
-    const excludeTenants = [...perTenantCount].filter(([, n]) => n >= perTenant).map(([tenant]) => tenant);
-    const claimed = await runs.claim(owner, { limit: room, leaseMs, now: now(), excludeTenants });
-    backlog = claimed.length === room || excludeTenants.length > 0;
+    const atCap = [...perTenantCount.values()].some((n) => n >= perTenant);
+    const claimed = await runs.claim(owner, {
+      limit: room, leaseMs, now: now(), excludeRuns: [...running.keys()], perTenant: { max: perTenant, running: perTenantCount },
+    });
+    backlog = claimed.length === room || atCap;
     for (const run of claimed) begin(run);
     return claimed.length;
   }
 
   async function renewLeases(): Promise<void> {
     if (running.size === 0) return;
-    await runs.renew(owner, [...running.keys()], now() + leaseMs).catch((error: unknown) => {
+    const ids = [...running.keys()];
+    try {
+      const held = new Set(await runs.renew(owner, ids, now() + leaseMs));
+      for (const id of ids) if (!held.has(id) && running.has(id)) lost.add(id);
+    } catch (error) {
       logger?.warn({ err: error }, 'lease renewal failed');
-    });
+    }
   }
 
   async function claimLoop(): Promise<void> {
@@ -187,6 +211,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       loop = claimLoop();
       renewTimer = setInterval(() => void renewLeases(), Math.max(50, Math.floor(leaseMs / 3)));
       renewTimer.unref();
@@ -195,11 +220,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
       waker.wake();
     },
     async stop() {
+      // Runs in flight stop at their next step boundary; their leases are renewed until they have.
       stopped = true;
+      stopping = true;
       waker.wake();
       await loop;
-      clearInterval(renewTimer);
       await Promise.all(running.values());
+      clearInterval(renewTimer);
     },
     async drain() {
       let executed = 0;

@@ -46,6 +46,7 @@ function harness(steps: unknown[], actions: Record<string, Handler>, trigger: un
       undecided = true;
     },
     settle: () => (undecided ? env.checkpoint() : Promise.resolve()),
+    yielding: () => false,
   };
   return {
     calls, records, get checkpoints() { return checkpoints; },
@@ -266,6 +267,21 @@ describe('interpret', () => {
     });
     await h.finish();
     expect(checkpointsAtCall).toBe(1);
+  });
+
+  it('a process dying during step b resumes at b: step a, finished before, is not called again', async () => {
+    let dies = true;
+    const h = harness([{ id: 'a', action: 'p/a' }, { id: 'b', action: 'p/b' }], {
+      'p/a': () => ok({ n: 1 }),
+      'p/b': () => {
+        if (dies) throw new Error('the process dies while b runs');
+        return ok();
+      },
+    });
+    await expect(h.run()).rejects.toThrow('the process dies');
+    dies = false;
+    expect(await h.run()).toEqual({ kind: 'completed' });
+    expect(h.calls.map((c) => c.key)).toEqual(['run_1:a', 'run_1:b', 'run_1:b']);
   });
 
   it('resumed from a cursor stored after a step, does not call that step again', async () => {

@@ -29,6 +29,8 @@ export interface RunEnv {
   decided(): void;
   /** Checkpoints when a decision is not yet durable: called before every effect. */
   settle(): Promise<void>;
+  /** True once the run should stop at the next step boundary (its host is shutting down). */
+  yielding(): boolean;
 }
 
 export type RunOutcome =
@@ -63,15 +65,19 @@ type ListOutcome =
   | { kind: 'failed'; failure: RunFailure }
   | { kind: 'suspend'; until: number };
 
-type StepOutcome = ListOutcome | { kind: 'next' } | { kind: 'goto'; target: string };
+/** `called`: an action ran; its result and the position past it are written before anything else happens. */
+type StepOutcome = ListOutcome | { kind: 'next'; called?: true } | { kind: 'goto'; target: string; called?: true };
 
 async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Frame, env: RunEnv): Promise<ListOutcome> {
   while (thread.at < steps.length) {
+    // A host shutting down hands the run back between steps; it resumes at once elsewhere or after the restart.
+    if (!thread.state && env.yielding()) return { kind: 'suspend', until: env.now() };
     const step = steps[thread.at]!;
     const outcome = await runStep(step, thread, frame, env);
     if (outcome.kind === 'next' || outcome.kind === 'goto') {
       thread.at = outcome.kind === 'next' ? thread.at + 1 : steps.findIndex((s) => s.id === outcome.target);
       delete thread.state;
+      if (outcome.called) await env.checkpoint();
       continue;
     }
     return outcome;
@@ -192,8 +198,7 @@ async function runAction(step: Extract<PlannedStep, { kind: 'action' }>, state: 
   if (result.ok) {
     env.record({ stepPath: path, attempt, status: 'completed', input: inputJson, output: JSON.stringify(result.output ?? null), failure: null, startedAt: started, finishedAt: env.now() }, step.pluginId);
     frame.steps[step.id] = { output: result.output };
-    await env.checkpoint();
-    return { kind: 'next' };
+    return { kind: 'next', called: true };
   }
   const failure = { ...runFailure(result.failure), step: path };
   if (retries(step.retry, result.failure, attempt)) {
@@ -204,8 +209,7 @@ async function runAction(step: Extract<PlannedStep, { kind: 'action' }>, state: 
     return { kind: 'suspend', until: state.notBefore };
   }
   const outcome = failStep(step, frame, env, failure, started, attempt, inputJson);
-  if (outcome.kind !== 'failed') await env.checkpoint();
-  return outcome;
+  return outcome.kind === 'next' || outcome.kind === 'goto' ? { ...outcome, called: true } : outcome;
 }
 
 /** Records the failure and applies the step's onError. */

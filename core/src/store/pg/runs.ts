@@ -6,6 +6,7 @@ import {
   type EventRecord, type RunRow, type StepRow,
 } from '../rows.ts';
 import type { NewRun, RunQuery, RunRepository, RunStatus } from '../types.ts';
+import { candidatesPerSlot, claimPicker, type ClaimCandidate } from '../claim-pick.ts';
 import { inTransaction } from './transaction.ts';
 
 const unroutedSql = `SELECT id, tenant_id AS "tenantId", app_id AS "appId", suite_id AS "suiteId", type,
@@ -36,17 +37,20 @@ const placeRunsSql = `UPDATE runs SET vtime = u.vtime FROM unnest($1::text[], $2
 
 const markRoutedSql = 'UPDATE events SET routed_at = $2 WHERE id = ANY($1::text[]) AND routed_at IS NULL';
 
-const dueSql = `SELECT id FROM runs
+const dueSql = `SELECT id, tenant_id AS "tenantId" FROM runs
   WHERE ((status = 'waiting' AND wake_at <= $1) OR (status = 'running' AND lease_until < $1)) AND tenant_id <> ALL($2::text[])
   ORDER BY coalesce(wake_at, lease_until), id LIMIT $3 FOR UPDATE SKIP LOCKED`;
 
-const pendingSql = `SELECT id FROM runs WHERE status = 'pending' AND tenant_id <> ALL($1::text[])
+const pendingSql = `SELECT id, tenant_id AS "tenantId" FROM runs WHERE status = 'pending' AND tenant_id <> ALL($1::text[])
   ORDER BY vtime, id LIMIT $2 FOR UPDATE SKIP LOCKED`;
 
 const leaseSql = `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = $3, wake_at = NULL, updated_at = $4
   WHERE id = ANY($1::text[]) RETURNING *`;
 
-const renewSql = `UPDATE runs SET lease_until = $3 WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'running' RETURNING id`;
+// Rows are locked in id order, as checkpointMany updates them, so a renewal and a checkpoint batch cannot deadlock.
+const renewSql = `UPDATE runs SET lease_until = $3 WHERE id IN (
+    SELECT id FROM runs WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'running' ORDER BY id FOR UPDATE
+  ) RETURNING id`;
 
 const checkpointSql = `UPDATE runs SET status = $3, cursor = $4, wake_at = $5, failure = $6, lease_owner = $7,
     lease_until = CASE WHEN $7::text IS NULL THEN NULL ELSE coalesce($8::bigint, lease_until) END, updated_at = $9, finished_at = $10
@@ -78,21 +82,31 @@ export function createPgRuns(pool: pg.Pool): RunRepository {
   const checkpointMany: RunRepository['checkpointMany'] = async (owner, updates) => {
     if (updates.length === 0) return [];
     const now = Date.now();
+    // Updated in id order, as renew locks: two transactions over the same runs then wait for each other, never deadlock.
+    const order = updates.map((_, i) => i).sort((a, b) => (updates[a]!.runId < updates[b]!.runId ? -1 : 1));
     const columns = updates.map(({ runId, update }) => checkpointColumns(owner, runId, update, now));
-    return inTransaction(pool, async (client) => {
-      const written: boolean[] = [];
-      for (const [i, { runId, update }] of updates.entries()) {
+    const write = () => inTransaction(pool, async (client) => {
+      const written: boolean[] = new Array(updates.length).fill(false);
+      for (const i of order) {
+        const { runId, update } = updates[i]!;
         const c = columns[i]!;
         const { rowCount } = await client.query({
           name: 'lianjie_runs_checkpoint', text: checkpointSql,
           values: [runId, owner, c.status, c.cursor, c.wakeAt, c.failure, c.leaseOwner, c.leaseUntil, now, c.finishedAt],
         });
-        written.push(rowCount !== 0);
         if (rowCount === 0) continue;
+        written[i] = true;
         for (const step of update.steps ?? []) await client.query({ name: 'lianjie_runs_step', text: upsertStepSql, values: stepValues(step) });
       }
       return written;
     });
+    try {
+      return await write();
+    } catch (error) {
+      // Chosen as a deadlock victim (by a lock order outside ours, such as a cancel): nothing was written; once more.
+      if ((error as { code?: string }).code !== '40P01') throw error;
+      return write();
+    }
   };
 
   return {
@@ -120,12 +134,15 @@ export function createPgRuns(pool: pg.Pool): RunRepository {
       if (limit === 0) return [];
       const excluded = options.excludeTenants ?? [];
       return inTransaction(pool, async (client) => {
-        const due = await client.query<{ id: string }>({ name: 'lianjie_runs_due', text: dueSql, values: [options.now, excluded, limit] });
-        const ids = due.rows.map((r) => r.id);
-        if (ids.length < limit) {
-          const pending = await client.query<{ id: string }>({ name: 'lianjie_runs_pending', text: pendingSql, values: [excluded, limit - ids.length] });
-          ids.push(...pending.rows.map((r) => r.id));
+        // Candidates are locked as they are read; those not picked are free again at commit, a moment later.
+        const picker = claimPicker(limit, options);
+        const candidates = limit * candidatesPerSlot;
+        const due = await client.query<ClaimCandidate>({ name: 'lianjie_runs_due', text: dueSql, values: [options.now, excluded, candidates] });
+        if (picker.take(due.rows) > 0) {
+          const pending = await client.query<ClaimCandidate>({ name: 'lianjie_runs_pending', text: pendingSql, values: [excluded, candidates] });
+          picker.take(pending.rows);
         }
+        const ids = picker.picked;
         if (ids.length === 0) return [];
         const leased = await client.query<RunRow>({
           name: 'lianjie_runs_lease', text: leaseSql, values: [ids, owner, options.now + options.leaseMs, options.now],

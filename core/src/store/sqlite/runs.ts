@@ -5,6 +5,7 @@ import {
   checkpointColumns, failureText, rowLimit, stepValues, toStepRecord, toStoredEvent, toStoredRun,
   type EventRecord, type RunRow, type StepRow,
 } from '../rows.ts';
+import { candidatesPerSlot, claimPicker, type ClaimCandidate } from '../claim-pick.ts';
 import type { ClaimOptions, NewRun, RunCheckpoint, RunQuery, RunRepository, RunStatus, StoredEvent, StoredRun } from '../types.ts';
 
 type EventRow = Omit<EventRecord, 'data'> & { data: string };
@@ -34,10 +35,12 @@ export function createSqliteRuns(sqlite: Database.Database): RunRepository {
 
   const claim = sqlite.transaction((owner: string, limit: number, options: ClaimOptions): StoredRun[] => {
     const excluded = JSON.stringify(options.excludeTenants ?? []);
-    const ids = s().due.all({ now: options.now, excluded, limit }) as string[];
-    if (ids.length < limit) ids.push(...(s().pending.all({ excluded, limit: limit - ids.length }) as string[]));
+    const picker = claimPicker(limit, options);
+    const candidates = limit * candidatesPerSlot;
+    const left = picker.take(s().due.all({ now: options.now, excluded, limit: candidates }) as ClaimCandidate[]);
+    if (left > 0) picker.take(s().pending.all({ excluded, limit: candidates }) as ClaimCandidate[]);
     const lease = { owner, leaseUntil: options.now + options.leaseMs, now: options.now };
-    return ids.map((id) => toStoredRun(s().lease.get({ ...lease, id }) as RunRow));
+    return picker.picked.map((id) => toStoredRun(s().lease.get({ ...lease, id }) as RunRow));
   });
 
   const checkpoint = sqlite.transaction((owner: string, runId: string, update: RunCheckpoint, now: number): boolean => {
@@ -149,15 +152,15 @@ function prepare(sqlite: Database.Database) {
       'UPDATE events SET routed_at = @now WHERE id IN (SELECT value FROM json_each(@ids)) AND routed_at IS NULL',
     ),
     due: sqlite.prepare(
-      `SELECT id FROM runs
+      `SELECT id, tenant_id AS tenantId FROM runs
        WHERE ((status = 'waiting' AND wake_at <= @now) OR (status = 'running' AND lease_until < @now))
          AND tenant_id NOT IN (SELECT value FROM json_each(@excluded))
        ORDER BY coalesce(wake_at, lease_until), id LIMIT @limit`,
-    ).pluck(),
+    ),
     pending: sqlite.prepare(
-      `SELECT id FROM runs WHERE status = 'pending' AND tenant_id NOT IN (SELECT value FROM json_each(@excluded))
+      `SELECT id, tenant_id AS tenantId FROM runs WHERE status = 'pending' AND tenant_id NOT IN (SELECT value FROM json_each(@excluded))
        ORDER BY vtime, id LIMIT @limit`,
-    ).pluck(),
+    ),
     lease: sqlite.prepare(
       `UPDATE runs SET status = 'running', lease_owner = @owner, lease_until = @leaseUntil, wake_at = NULL, updated_at = @now
        WHERE id = @id RETURNING *`,

@@ -1,19 +1,18 @@
 // A host running workflows is SIGKILLed at random moments while callbacks keep arriving: after the last restart, every
 // event has exactly one completed run and every effect reached the outside world under one key, applied once.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../core/src/store/open.ts';
 import type { RunStatus } from '../../core/src/store/types.ts';
-import { demoCorpId, demoKeys, dialects, freshDatabase, type TestDatabase } from '../support/host.ts';
-import { writePluginDir } from '../support/plugins.ts';
-import { contactCallback, deliver, exited, idempotentSink, postingPlugin, startServe } from '../support/serve-process.ts';
+import { dialects, freshDatabase, type TestDatabase } from '../support/host.ts';
+import { contactCallback, deliver, exited, idempotentSink, onboardSteps, prepareOnboarding, startServe } from '../support/serve-process.ts';
 
 const events = 2000;
 const kills = 10;
-const steps = ['tag', 'welcome', 'remind'];
+const steps = onboardSteps;
 
 describe.each(dialects)('a host running workflows, SIGKILLed (%s)', (dialect) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-engine-kill-'));
@@ -28,26 +27,10 @@ describe.each(dialects)('a host running workflows, SIGKILLed (%s)', (dialect) =>
   it(`leaves every one of ${events} events with exactly one completed run and each effect applied once`, async () => {
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     const port = (sink.server.address() as AddressInfo).port;
-    await writePluginDir(path.join(dir, 'plugin'), postingPlugin.manifest(port), postingPlugin.source);
     database = await freshDatabase(dialect);
-    const config = path.join(dir, 'lianjie.config.json');
-    writeFileSync(config, JSON.stringify({
-      database: database.url, host: '127.0.0.1', port: 0, logLevel: 'silent',
-      sandbox: { workers: 1 },
-      // Short leases: the runs a killed host held are taken up again two seconds later, not thirty.
-      engine: { leaseMs: 2000 },
-      tenants: [{ id: 'acme', corpId: demoCorpId, apps: [{ id: 'crm', agentId: 218, ...demoKeys }] }],
-      installs: [{ id: 'crm', tenant: 'acme', plugin: './plugin', grants: ['http'] }],
-    }));
+    const config = await prepareOnboarding(dir, database.url, port);
     const store = openStore(database.url);
     try {
-      await store.migrate();
-      const url = `http://127.0.0.1:${port}/effects`;
-      await store.workflows().apply('acme', 'onboard', JSON.stringify({
-        id: 'onboard', name: 'onboard', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' },
-        steps: steps.map((id) => ({ id, action: 'acme.crm/post', input: { url, step: id, who: '{{ trigger.data.externalUserId }}' } })),
-      }));
-
       let host = await startServe(config);
       let next = 0;
       // Callbacks go on through the kills; one not answered `success` is sent again, as WeCom retries.

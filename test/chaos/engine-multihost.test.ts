@@ -1,18 +1,17 @@
 // Three host processes on one PostgreSQL database share the runs: none is executed twice while all are alive, and when
 // one is SIGKILLed the other two take over its runs once their leases end, so none is lost.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../core/src/store/open.ts';
-import { demoCorpId, demoKeys, freshDatabase, type TestDatabase } from '../support/host.ts';
-import { writePluginDir } from '../support/plugins.ts';
+import { freshDatabase, type TestDatabase } from '../support/host.ts';
 import { postgresUrl } from '../support/postgres.ts';
-import { contactCallback, deliver, exited, idempotentSink, postingPlugin, startServe, type ServeProcess } from '../support/serve-process.ts';
+import { contactCallback, deliver, exited, idempotentSink, onboardSteps, prepareOnboarding, startServe, type ServeProcess } from '../support/serve-process.ts';
 
 const events = 2000;
-const steps = ['tag', 'welcome', 'remind'];
+const steps = onboardSteps;
 
 describe.skipIf(!postgresUrl)('three hosts on one PostgreSQL database', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-engine-hosts-'));
@@ -30,23 +29,10 @@ describe.skipIf(!postgresUrl)('three hosts on one PostgreSQL database', () => {
   it(`share ${events} runs: none executed twice, none lost when one host is killed`, async () => {
     await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', resolve));
     const port = (sink.server.address() as AddressInfo).port;
-    await writePluginDir(path.join(dir, 'plugin'), postingPlugin.manifest(port), postingPlugin.source);
     database = await freshDatabase('postgres');
-    const config = path.join(dir, 'lianjie.config.json');
-    writeFileSync(config, JSON.stringify({
-      database: database.url, host: '127.0.0.1', port: 0, logLevel: 'silent', sandbox: { workers: 1 },
-      engine: { leaseMs: 2000 },
-      tenants: [{ id: 'acme', corpId: demoCorpId, apps: [{ id: 'crm', agentId: 218, ...demoKeys }] }],
-      installs: [{ id: 'crm', tenant: 'acme', plugin: './plugin', grants: ['http'] }],
-    }));
+    const config = await prepareOnboarding(dir, database.url, port);
     const store = openStore(database.url);
     try {
-      await store.migrate();
-      const url = `http://127.0.0.1:${port}/effects`;
-      await store.workflows().apply('acme', 'onboard', JSON.stringify({
-        id: 'onboard', name: 'onboard', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' },
-        steps: steps.map((id) => ({ id, action: 'acme.crm/post', input: { url, step: id, who: '{{ trigger.data.externalUserId }}' } })),
-      }));
       hosts.push(...(await Promise.all([startServe(config), startServe(config), startServe(config)])));
       const alive = new Set(hosts);
       let next = 0;

@@ -1,5 +1,4 @@
 // A host process SIGKILLed with callbacks in flight: after a restart, every callback it answered `success` is stored.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,23 +7,9 @@ import { openStore } from '../../core/src/store/open.ts';
 import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
 import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys, dialects, freshDatabase, type TestDatabase } from '../support/host.ts';
+import { startServe } from '../support/serve-process.ts';
 
 const keys = { ...demoKeys, receiveId: demoCorpId };
-const cli = path.resolve('core/src/cli/main.ts');
-
-function startServe(config: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', cli, 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-}
 
 const contactAdded = (n: number) =>
   contactAddedXml({ corpId: demoCorpId, userId: 'staff', externalUserId: `wmKill${n}`, createTime: 1700100000 + n });

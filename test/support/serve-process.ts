@@ -1,10 +1,13 @@
 // Hosts as child processes (`lianjie serve`), an idempotent HTTP receiver for their effects, and WeCom senders.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import { openStore } from '../../core/src/store/open.ts';
 import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
 import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
 import { demoCorpId, demoKeys } from './host.ts';
+import { writePluginDir } from './plugins.ts';
 
 const cli = path.resolve(import.meta.dirname, '../../core/src/cli/main.ts');
 const keys = { ...demoKeys, receiveId: demoCorpId };
@@ -84,4 +87,35 @@ export async function deliver(url: () => string, callback: () => { query: string
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The steps of the `onboard` workflow `prepareOnboarding` applies: each POSTs to the receiver. */
+export const onboardSteps = ['tag', 'welcome', 'remind'];
+
+/**
+ * Writes into `dir` the posting plugin (allowed to reach the receiver on `port`) and a host config on `databaseUrl`
+ * installing it for tenant acme, with two-second leases so a killed host's runs are taken up again quickly; migrates
+ * and applies workflow `onboard`. Answers the config file's path.
+ */
+export async function prepareOnboarding(dir: string, databaseUrl: string, port: number): Promise<string> {
+  await writePluginDir(path.join(dir, 'plugin'), postingPlugin.manifest(port), postingPlugin.source);
+  const config = path.join(dir, 'lianjie.config.json');
+  writeFileSync(config, JSON.stringify({
+    database: databaseUrl, host: '127.0.0.1', port: 0, logLevel: 'silent', sandbox: { workers: 1 },
+    engine: { leaseMs: 2000 },
+    tenants: [{ id: 'acme', corpId: demoCorpId, apps: [{ id: 'crm', agentId: 218, ...demoKeys }] }],
+    installs: [{ id: 'crm', tenant: 'acme', plugin: './plugin', grants: ['http'] }],
+  }));
+  const store = openStore(databaseUrl);
+  try {
+    await store.migrate();
+    const url = `http://127.0.0.1:${port}/effects`;
+    await store.workflows().apply('acme', 'onboard', JSON.stringify({
+      id: 'onboard', name: 'onboard', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' },
+      steps: onboardSteps.map((id) => ({ id, action: 'acme.crm/post', input: { url, step: id, who: '{{ trigger.data.externalUserId }}' } })),
+    }));
+  } finally {
+    await store.close();
+  }
+  return config;
 }

@@ -8,6 +8,7 @@ import { createDecoder, type Decoder } from './inbox/decoder.ts';
 import { createRowDecoder } from './inbox/decode-row.ts';
 import { createInboxWriter } from './inbox/writer.ts';
 import { callbackRoutes } from './ingress/callback-routes.ts';
+import { webhookRoutes } from './ingress/webhook-routes.ts';
 import { createDirectory } from './ingress/directory.ts';
 import { LianjieError } from './errors.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
@@ -51,16 +52,12 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const directory = createDirectory(config);
   // The sandbox workers start with the first action a run calls, not with the host.
   let runner: PluginRunner | undefined;
-  const actions = {
-    runAction: (...args: Parameters<PluginRunner['runAction']>) => {
-      runner ??= createPluginRunner({
-        capabilities: createStandardCapabilities(store, logger), size: config.sandbox.workers,
-        maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
-        onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
-      });
-      return runner.runAction(...args);
-    },
-  };
+  const ensureRunner = () => (runner ??= createPluginRunner({
+    capabilities: createStandardCapabilities(store, logger), size: config.sandbox.workers,
+    maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
+    onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
+  }));
+  const actions = { runAction: (...args: Parameters<PluginRunner['runAction']>) => ensureRunner().runAction(...args) };
   const engine = createEngine({ store, installs: options.installs ?? [], runner: actions, config: config.engine, logger });
   const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger, onEvents: () => engine.wake() });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
@@ -68,6 +65,11 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));
   app.route('/', opsRoutes({ store, metrics }));
+  app.route('/', webhookRoutes({
+    installs: options.installs ?? [], router: engine.router, logger,
+    secrets: new Map(config.installs.flatMap((i) => (i.webhookSecret ? [[i.id, i.webhookSecret] as const] : []))),
+    runTrigger: (install, triggerId, input) => ensureRunner().runTrigger(install, triggerId, input),
+  }));
   app.notFound((c) => c.json(new LianjieError('route.not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {
     logger.error({ err: error }, 'unhandled error');

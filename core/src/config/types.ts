@@ -35,6 +35,8 @@ export interface InstallConfig {
   grants: string[];
   /** As written; checked against the plugin's config schema when the install is loaded. */
   config: Record<string, unknown>;
+  /** Signs the bodies of requests to the install's webhook triggers; none: they refuse every request. */
+  webhookSecret?: string;
 }
 
 export interface SandboxConfig {

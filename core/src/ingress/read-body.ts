@@ -6,6 +6,15 @@ import type { Context } from 'hono';
 import { LianjieError } from '../errors.ts';
 
 export async function readBodyText(c: Context, limit: number): Promise<string> {
+  return (await readBody(c, limit, () => c.req.text())).toString();
+}
+
+/** The body's bytes exactly as sent (what a signature covers), within `limit`. */
+export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
+  return readBody(c, limit, async () => Buffer.from(await c.req.arrayBuffer()));
+}
+
+async function readBody<T extends { toString(): string }>(c: Context, limit: number, whole: () => Promise<T>): Promise<T | Buffer> {
   // Under @hono/node-server the Node request is at hand; building a Headers object just to read one costs more.
   const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
   const header = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
@@ -13,13 +22,13 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   if (declared !== undefined) {
     if (!/^\d+$/.test(declared)) throw new LianjieError('request.invalid', 'Content-Length is not a number');
     if (Number(declared) > limit) throw tooLarge(limit);
-    return c.req.text();
+    return whole();
   }
   const stream = c.req.raw.body;
-  if (!stream) return '';
+  if (!stream) return Buffer.alloc(0);
   const bytes = await readCappedStream(stream, limit);
   if (bytes === null) throw tooLarge(limit);
-  return bytes.toString('utf8');
+  return bytes;
 }
 
 function tooLarge(limit: number): LianjieError {

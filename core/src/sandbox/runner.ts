@@ -100,53 +100,70 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     return entry;
   }
 
+  async function invoke(kind: 'action' | 'trigger', install: Install, handlerId: string, input: unknown, context: InvocationContext): Promise<Result> {
+    const { manifest } = install.plugin;
+    const declared = kind === 'action' ? manifest.actions : manifest.triggers;
+    const index = declared.findIndex((a) => a.id === handlerId);
+    if (index < 0) return failure(`${kind}.not_found`, `plugin ${manifest.id}@${manifest.version} has no ${kind} "${handlerId}"`);
+    const checked = await verify(install.plugin);
+    if (!checked.ok) return checked;
+    const schemas = pluginSchemas(manifest);
+    const checkInput = kind === 'action' ? schemas.actionInput(handlerId) : schemas.triggerInput(handlerId);
+    // What is checked is exactly what crosses: the input's JSON form, parsed back (a Date becomes its string).
+    // It is encoded again only when the schema's defaults changed it.
+    let inputJson = JSON.stringify(input ?? null);
+    const inputCheck = checkInput(JSON.parse(inputJson), { inPlace: true });
+    if (!inputCheck.ok) return failure(`${kind}.input_invalid`, `the input of ${manifest.id}/${handlerId} does not match its schema`, false, inputCheck.details);
+    if (checkInput.appliesDefaults) inputJson = JSON.stringify(inputCheck.value);
+
+    const { limits, grants, granted, installKey, requestTail } = prepared(install);
+    const ownMs = (kind === 'action' ? manifest.actions[index]!.timeoutMs : undefined) ?? limits.timeoutMs;
+    const wallMs = context.timeoutMs === undefined ? ownMs : Math.min(ownMs, context.timeoutMs);
+    const request = (id: string) =>
+      `${JSON.stringify({ id, kind, handler: handlerId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
+    const ended = new AbortController();
+    const result = await pool.run({
+      tenantId: install.tenantId,
+      installKey,
+      bundle: bundleOf(install.plugin),
+      memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
+      methods: granted,
+      request,
+      input: inputJson,
+      scope: {
+        grants,
+        call: {
+          tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
+          httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey, signal: ended.signal,
+        },
+      },
+    });
+    ended.abort(invocationEnded); // a shared reason: abort() would otherwise build a DOMException each time
+    if (!result.ok) return result;
+    // A trigger answering null has nothing to start.
+    if (kind === 'trigger' && result.output === null) return result;
+    // Parsed by this process from the worker's message: ours to fill with defaults.
+    const checkOutput = kind === 'action' ? schemas.actionOutput(handlerId) : schemas.triggerOutput(handlerId);
+    const outputCheck = checkOutput(result.output, { inPlace: true });
+    if (!outputCheck.ok) return failure(`${kind}.output_invalid`, `the output of ${manifest.id}/${handlerId} does not match its schema`, false, outputCheck.details);
+    return { ok: true, output: outputCheck.value };
+  }
+
   return {
     /** Checks a plugin's bundle against its manifest (every id has a handler, limits within the maxima). */
     verify,
 
-    async runAction(install: Install, actionId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
-      const { manifest } = install.plugin;
-      const index = manifest.actions.findIndex((a) => a.id === actionId);
-      if (index < 0) return failure('action.not_found', `plugin ${manifest.id}@${manifest.version} has no action "${actionId}"`);
-      const checked = await verify(install.plugin);
-      if (!checked.ok) return checked;
-      const schemas = pluginSchemas(manifest);
-      const checkInput = schemas.actionInput(actionId);
-      // What is checked is exactly what crosses: the input's JSON form, parsed back (a Date becomes its string).
-      // It is encoded again only when the schema's defaults changed it.
-      let inputJson = JSON.stringify(input ?? null);
-      const inputCheck = checkInput(JSON.parse(inputJson), { inPlace: true });
-      if (!inputCheck.ok) return failure('action.input_invalid', `the input of ${manifest.id}/${actionId} does not match its schema`, false, inputCheck.details);
-      if (checkInput.appliesDefaults) inputJson = JSON.stringify(inputCheck.value);
+    /** Runs action `actionId` of the install's plugin with `input`, both checked against the action's schemas. */
+    runAction(install: Install, actionId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
+      return invoke('action', install, actionId, input, context);
+    },
 
-      const { limits, grants, granted, installKey, requestTail } = prepared(install);
-      const actionMs = manifest.actions[index]!.timeoutMs ?? limits.timeoutMs;
-      const wallMs = context.timeoutMs === undefined ? actionMs : Math.min(actionMs, context.timeoutMs);
-      const request = (id: string) =>
-        `${JSON.stringify({ id, kind: 'action', handler: actionId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
-      const ended = new AbortController();
-      const result = await pool.run({
-        tenantId: install.tenantId,
-        installKey,
-        bundle: bundleOf(install.plugin),
-        memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
-        methods: granted,
-        request,
-        input: inputJson,
-        scope: {
-          grants,
-          call: {
-            tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
-            httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey, signal: ended.signal,
-          },
-        },
-      });
-      ended.abort(invocationEnded); // a shared reason: abort() would otherwise build a DOMException each time
-      if (!result.ok) return result;
-      // Parsed by this process from the worker's message: ours to fill with defaults.
-      const outputCheck = schemas.actionOutput(actionId)(result.output, { inPlace: true });
-      if (!outputCheck.ok) return failure('action.output_invalid', `the output of ${manifest.id}/${actionId} does not match its schema`, false, outputCheck.details);
-      return { ok: true, output: outputCheck.value };
+    /**
+     * Runs trigger `triggerId` with `input` (a webhook's body, checked against the trigger's `input` schema; a
+     * schedule's tick; a canonical event). Its output, unless null (nothing to start), is checked against `output`.
+     */
+    runTrigger(install: Install, triggerId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
+      return invoke('trigger', install, triggerId, input, context);
     },
 
     status: () => pool.status(),

@@ -25,6 +25,12 @@ export interface RouterOptions {
 }
 
 export interface Router {
+  /**
+   * Starts the runs a plugin trigger's output starts: the tenant's enabled workflows whose trigger is
+   * `<pluginId>/<triggerId>` and whose `if` holds, `output` as their `trigger`. `triggerKey` (a webhook delivery, a
+   * schedule tick) makes a repeat start nothing. Answers the ids of the runs created.
+   */
+  startFromPlugin(tenantId: string, plugin: string, output: unknown, triggerKey: string): Promise<string[]>;
   start(): void;
   wake(): void;
   stop(): Promise<void>;
@@ -53,8 +59,8 @@ export function createRouter(options: RouterOptions): Router {
   const waker = createWaker();
   let loop: Promise<void> | undefined;
 
-  /** Enabled workflows with an event trigger, by `tenant\nevent type`; re-read once `ttlMs` old. */
-  async function eventWorkflows(): Promise<Map<string, WorkflowPlan[]>> {
+  /** Enabled workflows by `tenant\nevent type` or `tenant\nplugin:<pluginId>/<triggerId>`; re-read once `ttlMs` old. */
+  async function enabledWorkflows(): Promise<Map<string, WorkflowPlan[]>> {
     if (byTrigger && now() - byTrigger.at < ttlMs) return byTrigger.plans;
     const plans = new Map<string, WorkflowPlan[]>();
     for (const stored of await workflows.listLatest()) {
@@ -65,23 +71,24 @@ export function createRouter(options: RouterOptions): Router {
         logger?.error({ err: error, tenantId: stored.tenantId, workflowId: stored.workflowId }, 'stored workflow does not plan; it is not routed');
         continue;
       }
-      if (!plan.enabled || !('event' in plan.trigger)) continue;
-      const key = `${plan.tenantId}\n${plan.trigger.event}`;
+      if (!plan.enabled) continue;
+      const key = `${plan.tenantId}\n${'event' in plan.trigger ? plan.trigger.event : `plugin:${plan.trigger.plugin}`}`;
       plans.set(key, [...(plans.get(key) ?? []), plan]);
     }
     byTrigger = { at: now(), plans };
     return plans;
   }
 
-  async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
-    if (event.tenantId === null) return [];
-    const matching = plans.get(`${event.tenantId}\n${event.type}`) ?? [];
-    const trigger = eventTrigger(event);
+  function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
+    if (event.tenantId === null) return Promise.resolve([]);
+    return matchingRuns(plans.get(`${event.tenantId}\n${event.type}`) ?? [], event.tenantId, eventTrigger(event), event.id);
+  }
+
+  async function matchingRuns(matching: readonly WorkflowPlan[], tenantId: string, trigger: unknown, triggerKey: string): Promise<NewRun[]> {
     const found: NewRun[] = [];
     for (const plan of matching) {
       const run: NewRun = {
-        id: newId('run'), tenantId: event.tenantId, workflowId: plan.workflowId, version: plan.version,
-        triggerKey: event.id, trigger: JSON.stringify(trigger),
+        id: newId('run'), tenantId, workflowId: plan.workflowId, version: plan.version, triggerKey, trigger: JSON.stringify(trigger),
       };
       if (plan.triggerIf) {
         try {
@@ -100,7 +107,7 @@ export function createRouter(options: RouterOptions): Router {
   async function routeOnce(): Promise<number> {
     const events = await runs.unroutedEvents(batch);
     if (events.length === 0) return 0;
-    const plans = await eventWorkflows();
+    const plans = await enabledWorkflows();
     const created: NewRun[] = [];
     for (const event of events) created.push(...(await runsFor(event, plans)));
     const inserted = await runs.route(created, events.map((e) => e.id));
@@ -125,7 +132,16 @@ export function createRouter(options: RouterOptions): Router {
     }
   }
 
+  async function startFromPlugin(tenantId: string, plugin: string, output: unknown, triggerKey: string): Promise<string[]> {
+    const plans = await enabledWorkflows();
+    const runs = await matchingRuns(plans.get(`${tenantId}\nplugin:${plugin}`) ?? [], tenantId, output, triggerKey);
+    const inserted = await options.runs.route(runs, []);
+    if (inserted.length > 0) options.onRouted?.(inserted);
+    return inserted;
+  }
+
   return {
+    startFromPlugin,
     start() {
       if (!stopped) return;
       stopped = false;

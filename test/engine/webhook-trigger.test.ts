@@ -1,0 +1,121 @@
+// A plugin's webhook trigger over real HTTP: signed bodies start the workflows that name the trigger, once per
+// delivery; unsigned, mis-signed, malformed or schema-invalid bodies are refused with the reason and start nothing.
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInstalls } from '../../core/src/plugins/installs.ts';
+import type { InstallConfig } from '../../core/src/config/types.ts';
+import type { StoredRun } from '../../core/src/store/types.ts';
+import { dialects, startHost, testConfig, type RunningHost } from '../support/host.ts';
+import { testManifest, writePluginDir } from '../support/plugins.ts';
+
+const secret = 'whsec-0123456789abcdef';
+const manifest = testManifest('acme.pos', ['record'], {
+  triggers: [
+    {
+      id: 'payment', kind: 'webhook',
+      input: { type: 'object', required: ['orderId', 'amount'], properties: { orderId: { type: 'string' }, amount: { type: 'number', minimum: 0 } } },
+      output: { type: 'object', required: ['orderId', 'cents'], properties: { orderId: { type: 'string' }, cents: { type: 'integer' } } },
+    },
+    { id: 'nightly', kind: 'schedule', cron: '0 3 * * *', output: { type: 'object' } },
+  ],
+});
+const source = `
+  declare const lianjie: any;
+  lianjie.register({
+    actions: { record: (input: any) => ({ recorded: input.orderId, cents: input.cents }) },
+    triggers: {
+      // Payments of 0 start nothing.
+      payment: (input: any) => (input.amount === 0 ? null : { orderId: input.orderId, cents: Math.round(input.amount * 100) }),
+      nightly: () => null,
+    },
+  });`;
+
+const sign = (body: string, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+
+describe.each(dialects)('webhook triggers on %s', (dialect) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-webhook-'));
+  let host: RunningHost;
+  const entries: InstallConfig[] = [
+    { id: 'pos', tenant: 'acme', plugin: path.join(dir, 'plugin'), grants: [], config: {}, webhookSecret: secret },
+    { id: 'pos-unsigned', tenant: 'beta', plugin: path.join(dir, 'plugin'), grants: [], config: {} },
+  ];
+
+  beforeAll(async () => {
+    await writePluginDir(path.join(dir, 'plugin'), manifest, source);
+    const installs = await loadInstalls(testConfig('file:unused.db', { installs: entries }), '/');
+    host = await startHost(dialect, { installs, config: { installs: entries } });
+    await host.host.store.workflows().apply('acme', 'bill', JSON.stringify({
+      id: 'bill', name: 'bill', tenantId: 'acme', trigger: { plugin: 'acme.pos/payment', if: 'trigger.cents < 1000000' },
+      steps: [{ id: 'record', action: 'acme.pos/record', input: { orderId: '{{ trigger.orderId }}', cents: '{{ trigger.cents }}' } }],
+    }));
+  });
+  afterAll(async () => {
+    await host?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = async (target: string, body: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(host.url + target, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    return { status: response.status, json: (await response.json()) as Record<string, any> };
+  };
+
+  async function finished(id: string): Promise<StoredRun> {
+    for (let i = 0; i < 200; i++) {
+      const run = await host.host.store.runs().get(id);
+      if (run?.finishedAt) return run;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`run ${id} did not finish`);
+  }
+
+  it('a signed body starts the workflow with the trigger\'s output, once per delivery id', async () => {
+    const body = JSON.stringify({ orderId: 'A-1', amount: 12.5 });
+    const first = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'dlv-1' });
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ delivery: 'dlv-1', runs: [expect.stringMatching(/^run_/)] });
+    const run = await finished(first.json.runs[0]);
+    expect(run).toMatchObject({ status: 'completed', triggerKey: 'webhook:dlv-1', workflowId: 'bill' });
+    expect(JSON.parse(run.trigger)).toEqual({ orderId: 'A-1', cents: 1250 });
+    const [step] = await host.host.store.runs().steps(run.id);
+    expect(JSON.parse(step!.output!)).toEqual({ recorded: 'A-1', cents: 1250 });
+
+    const again = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'dlv-1' });
+    expect(again).toEqual({ status: 202, json: { delivery: 'dlv-1', runs: [] } });
+  });
+
+  it('starts nothing when the trigger answers null or the workflow\'s if is false', async () => {
+    for (const amount of [0, 20000]) {
+      const body = JSON.stringify({ orderId: `Z-${amount}`, amount });
+      const response = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body) });
+      expect(response.json.runs).toEqual([]);
+      expect(response.status).toBe(amount === 0 ? 200 : 202);
+    }
+  });
+
+  it('refuses what is not signed with the install\'s secret, and starts nothing', async () => {
+    const before = (await host.host.store.runs().list({ tenantId: 'acme', limit: 1000 })).length;
+    const body = JSON.stringify({ orderId: 'B-1', amount: 1 });
+    expect(await post('/hooks/pos/payment', body)).toMatchObject({ status: 401, json: { error: { code: 'webhook.signature_mismatch' } } });
+    expect(await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body, 'another-secret-value') })).toMatchObject({ status: 401 });
+    expect(await post('/hooks/pos/payment', `${body} `, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 401 });
+    expect(await post('/hooks/pos-unsigned/payment', body, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 403, json: { error: { code: 'webhook.disabled' } } });
+    expect((await host.host.store.runs().list({ tenantId: 'acme', limit: 1000 })).length).toBe(before);
+  });
+
+  it('answers unknown installs and triggers, bad JSON and schema-invalid bodies with the reason', async () => {
+    const body = JSON.stringify({ orderId: 'C-1', amount: 1 });
+    expect(await post('/hooks/nope/payment', body)).toMatchObject({ status: 404, json: { error: { code: 'install.not_found' } } });
+    expect(await post('/hooks/pos/refund', body)).toMatchObject({ status: 404, json: { error: { code: 'trigger.not_found' } } });
+    expect(await post('/hooks/pos/nightly', body)).toMatchObject({ status: 404, json: { error: { code: 'trigger.not_found' } } });
+    const notJson = '{"orderId":';
+    expect(await post('/hooks/pos/payment', notJson, { 'x-lianjie-signature': sign(notJson) })).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+    const invalid = JSON.stringify({ orderId: 'C-2', amount: -5 });
+    const refused = await post('/hooks/pos/payment', invalid, { 'x-lianjie-signature': sign(invalid) });
+    expect(refused).toMatchObject({ status: 400, json: { error: { code: 'trigger.input_invalid', details: [{ pointer: '/amount' }] } } });
+    const badDelivery = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'has space' });
+    expect(badDelivery).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+  });
+});

@@ -57,8 +57,14 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
     maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
     onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
   }));
-  const actions = { runAction: (...args: Parameters<PluginRunner['runAction']>) => ensureRunner().runAction(...args) };
-  const engine = createEngine({ store, installs: options.installs ?? [], runner: actions, config: config.engine, logger });
+  const sandbox = {
+    runAction: (...args: Parameters<PluginRunner['runAction']>) => ensureRunner().runAction(...args),
+    runTrigger: (...args: Parameters<PluginRunner['runTrigger']>) => ensureRunner().runTrigger(...args),
+  };
+  const engine = createEngine({
+    store, installs: options.installs ?? [], runner: sandbox, config: config.engine, logger,
+    timezones: new Map(config.tenants.map((t) => [t.id, t.timezone])),
+  });
   const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger, onEvents: () => engine.wake() });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
 
@@ -68,7 +74,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   app.route('/', webhookRoutes({
     installs: options.installs ?? [], router: engine.router, logger,
     secrets: new Map(config.installs.flatMap((i) => (i.webhookSecret ? [[i.id, i.webhookSecret] as const] : []))),
-    runTrigger: (install, triggerId, input) => ensureRunner().runTrigger(install, triggerId, input),
+    runTrigger: sandbox.runTrigger,
   }));
   app.notFound((c) => c.json(new LianjieError('route.not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {

@@ -70,7 +70,7 @@ async function prepare(url: string, runner: PluginRunner): Promise<{ store: Stor
   const installs = tenants.map((t) => testInstall(plugin, t));
   for (const t of tenants) await store.workflows().apply(t, 'bench', JSON.stringify(workflow(t)));
   const engine = createEngine({
-    store, installs, runner, logger: createLogger('warn'),
+    store, installs, runner, logger: createLogger('warn'), timezones: new Map(),
     config: { concurrency: 64, perTenant: 16, leaseMs: 30_000, retentionDays: 30 },
   });
   return { store, engine, installs };

@@ -1,10 +1,12 @@
-// The manifest rules JSON Schema cannot express: unique handler ids, http permission and hosts together, an object config.
+// The manifest rules JSON Schema cannot express: unique handler ids, http permission and hosts together, an object
+// config, cron expressions that parse.
+import { Cron } from 'croner';
 import type { ErrorDetail } from '../errors.ts';
 import { field, items } from './embedded-schemas.ts';
 
 /** Problems with the cross-field rules; reads `manifest` defensively, so it also runs on one that failed its schema. */
 export function manifestRuleProblems(manifest: unknown): ErrorDetail[] {
-  return [...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest), ...configProblems(manifest)];
+  return [...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest), ...configProblems(manifest), ...cronProblems(manifest)];
 }
 
 // Actions and triggers are separate namespaces: a workflow names `plugin/action`, a webhook `installId/trigger`.
@@ -39,4 +41,18 @@ function configProblems(manifest: unknown): ErrorDetail[] {
   if (config === undefined) return [];
   if (field(config, 'type') !== 'object') return [{ pointer: '/config', message: 'must be an object schema ("type": "object")' }];
   return [];
+}
+
+// A schedule trigger's cron is parsed as the scheduler will parse it, so a typo is refused when the plugin is loaded.
+function cronProblems(manifest: unknown): ErrorDetail[] {
+  return items(manifest, 'triggers').flatMap((trigger, i) => {
+    const cron = field(trigger, 'cron');
+    if (field(trigger, 'kind') !== 'schedule' || typeof cron !== 'string') return [];
+    try {
+      new Cron(cron, { paused: true }).stop();
+      return [];
+    } catch (error) {
+      return [{ pointer: `/triggers/${i}/cron`, message: `is not a cron expression: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+  });
 }

@@ -59,6 +59,7 @@ describe('parseManifest refuses what the manifest schema refuses', () => {
     [manifestWith({ permissions: ['teleport'] }), '/permissions/0', 'must be one of'],
     [manifestWith({ actions: [{ id: 'Echo', input: {}, output: {} }] }), '/actions/0/id', 'must be a lowercase id'],
     [manifestWith({ triggers: [{ id: 'daily', kind: 'schedule', output: {} }] }), '/triggers/0/cron', 'is required'],
+    [manifestWith({ triggers: [{ id: 'daily', kind: 'schedule', cron: '61 9 * * *', output: {} }] }), '/triggers/0/cron', 'is not a cron expression: CronPattern: Invalid value for minute: 61'],
   ])('%#: %s', (value, pointer, message) => {
     expect(detailAt(invalid(value), pointer)?.message).toContain(message);
   });

@@ -99,6 +99,8 @@ export interface Store {
   effects(): EffectLedger;
   /** Runs and their step history; the same object on every call. */
   runs(): RunRepository;
+  /** Which schedule ticks a worker has claimed and finished; the same object on every call. */
+  scheduleTicks(): ScheduleTickRepository;
   close(): Promise<void>;
 }
 
@@ -336,4 +338,28 @@ export interface RunRepository {
   nextDue(): Promise<number | null>;
   /** Deletes finished runs (and their steps) that finished before `before` (epoch ms); answers how many. */
   prune(before: number): Promise<number>;
+}
+
+/** One tick of a plugin's schedule trigger. */
+export interface ScheduleTick {
+  installId: string;
+  triggerId: string;
+  /** The tick's scheduled time, epoch ms. */
+  tickAt: number;
+}
+
+/**
+ * Schedule ticks claimed across host processes: every process's scheduler reaches the same tick, one claims it, and
+ * a tick whose claimer died before finishing is claimed again by the next that sweeps.
+ */
+export interface ScheduleTickRepository {
+  /**
+   * Claims `tick` for `owner` until `claimedUntil`: true when no one had it, or its claim ended without it being
+   * done; false when another holds it or it is done.
+   */
+  claim(tick: ScheduleTick, owner: string, claimedUntil: number, now: number): Promise<boolean>;
+  /** Marks a tick `owner` holds done, with the trigger's failure if it failed; false when the claim was lost. */
+  done(tick: ScheduleTick, owner: string, failure?: RunFailure): Promise<boolean>;
+  /** Ticks claimed, not done, whose claim ended before `now` (their worker died), oldest first. */
+  abandoned(now: number, limit: number): Promise<ScheduleTick[]>;
 }

@@ -1,5 +1,5 @@
-// The workflow engine of one host process: the router that turns events into runs, the executor that runs them,
-// and the retention sweep that deletes old finished runs.
+// The workflow engine of one host process: the router that turns events into runs, the scheduler that fires schedule
+// triggers, the executor that runs them, and the retention sweep that deletes old finished runs.
 import type { EngineConfig } from '../../config/types.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
@@ -7,12 +7,15 @@ import type { Store } from '../../store/types.ts';
 import { createExecutor, type ActionRunner, type Executor, type ExecutorOptions } from './executor.ts';
 import { createPlanCache } from './plan-cache.ts';
 import { createRouter, type Router } from './router.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 
 export interface EngineOptions {
   store: Store;
   installs: readonly Install[];
-  runner: ActionRunner;
+  runner: ActionRunner & Pick<SchedulerOptions, 'runTrigger'>;
   config: EngineConfig;
+  /** Each tenant's IANA timezone, for schedule triggers. */
+  timezones: ReadonlyMap<string, string>;
   logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
   onOutcome?: ExecutorOptions['onOutcome'];
 }
@@ -20,6 +23,7 @@ export interface EngineOptions {
 export interface Engine {
   router: Router;
   executor: Executor;
+  scheduler: Scheduler;
   start(): void;
   /** New events were stored: route them now rather than at the next poll. */
   wake(): void;
@@ -37,6 +41,10 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency: config.concurrency, perTenant: config.perTenant, leaseMs: config.leaseMs, onOutcome: options.onOutcome,
   });
   const router = createRouter({ runs, workflows: store.workflows(), logger, onRouted: () => executor.wake() });
+  const scheduler = createScheduler({
+    installs: options.installs, timezones: options.timezones, ticks: store.scheduleTicks(), router, owner: executor.owner, logger,
+    runTrigger: (install, triggerId, input) => options.runner.runTrigger(install, triggerId, input),
+  });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   const prune = async () => {
@@ -51,9 +59,11 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     router,
     executor,
+    scheduler,
     start() {
       router.start();
       executor.start();
+      scheduler.start();
       void prune();
       pruneTimer = setInterval(() => void prune(), pruneEveryMs);
       pruneTimer.unref();
@@ -61,6 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
     wake: () => router.wake(),
     async stop() {
       clearInterval(pruneTimer);
+      await scheduler.stop();
       await router.stop();
       await executor.stop();
     },

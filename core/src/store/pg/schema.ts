@@ -170,3 +170,23 @@ export const runLanes = pgTable('run_lanes', {
   tenantId: text('tenant_id').primaryKey(),
   nextVtime: bigint('next_vtime', { mode: 'number' }).notNull(),
 });
+
+export const scheduleTicks = pgTable(
+  'schedule_ticks',
+  {
+    installId: text('install_id').notNull(),
+    triggerId: text('trigger_id').notNull(),
+    /** The tick's scheduled time, epoch milliseconds. */
+    tickAt: bigint('tick_at', { mode: 'number' }).notNull(),
+    claimedBy: text('claimed_by').notNull(),
+    claimedUntil: bigint('claimed_until', { mode: 'number' }).notNull(),
+    doneAt: bigint('done_at', { mode: 'number' }),
+    /** RunFailure JSON when the trigger failed. */
+    failure: text('failure'),
+  },
+  (t) => [
+    primaryKey({ name: 'schedule_ticks_pk', columns: [t.installId, t.triggerId, t.tickAt] }),
+    // Serves the sweep for ticks whose worker died before finishing them.
+    index('schedule_ticks_open_idx').on(t.claimedUntil).where(sql`${t.doneAt} IS NULL`),
+  ],
+);

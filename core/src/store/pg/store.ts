@@ -6,10 +6,11 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
 import { createPgEffects } from './effects.ts';
+import { createPgScheduleTicks } from './schedule-ticks.ts';
 import { createPgRuns } from './runs.ts';
 import { createPgWorkflows } from './workflows.ts';
 import { appendInboxSql, inboxArrays } from './statements.ts';
@@ -53,6 +54,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   let kv: PluginKv | undefined;
   let workflowRepository: WorkflowRepository | undefined;
   let effectLedger: EffectLedger | undefined;
+  let ticks: ScheduleTickRepository | undefined;
   let runRepository: RunRepository | undefined;
   let closed = false;
 
@@ -134,6 +136,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     pluginKv: () => (kv ??= createPgPluginKv(pool)),
     workflows: () => (workflowRepository ??= createPgWorkflows(pool)),
     effects: () => (effectLedger ??= createPgEffects(pool)),
+    scheduleTicks: () => (ticks ??= createPgScheduleTicks(pool)),
     runs: () => (runRepository ??= createPgRuns(pool)),
 
     async close() {

@@ -170,3 +170,23 @@ export const runLanes = sqliteTable('run_lanes', {
   tenantId: text('tenant_id').primaryKey(),
   nextVtime: integer('next_vtime').notNull(),
 });
+
+export const scheduleTicks = sqliteTable(
+  'schedule_ticks',
+  {
+    installId: text('install_id').notNull(),
+    triggerId: text('trigger_id').notNull(),
+    /** The tick's scheduled time, epoch milliseconds. */
+    tickAt: integer('tick_at').notNull(),
+    claimedBy: text('claimed_by').notNull(),
+    claimedUntil: integer('claimed_until').notNull(),
+    doneAt: integer('done_at'),
+    /** RunFailure JSON when the trigger failed. */
+    failure: text('failure'),
+  },
+  (t) => [
+    primaryKey({ name: 'schedule_ticks_pk', columns: [t.installId, t.triggerId, t.tickAt] }),
+    // Serves the sweep for ticks whose worker died before finishing them.
+    index('schedule_ticks_open_idx').on(t.claimedUntil).where(sql`${t.doneAt} IS NULL`),
+  ],
+);

@@ -7,11 +7,12 @@ import { planRows, settle, unwrittenKeys, type EventValues, type RowResult } fro
 import { newInboxId } from '../inbox-ids.ts';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable } from '../migrations.ts';
 import { inboxColumns, inboxValues, rowLimit, toInboxRow, toStoredEvent, type InboxValues } from '../rows.ts';
-import type { DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ScheduleTickRepository, DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { createThreadAppender, type Appender } from './appender.ts';
 import { openConnection, prepareAppend } from './connection.ts';
 import { createSqlitePluginKv } from './plugin-kv.ts';
 import { createSqliteEffects } from './effects.ts';
+import { createSqliteScheduleTicks } from './schedule-ticks.ts';
 import { createSqliteRuns } from './runs.ts';
 import { createSqliteWorkflows } from './workflows.ts';
 import { events, inbox } from './schema.ts';
@@ -56,6 +57,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let kv: PluginKv | undefined;
   let workflowRepository: WorkflowRepository | undefined;
   let effectLedger: EffectLedger | undefined;
+  let ticks: ScheduleTickRepository | undefined;
   let runRepository: RunRepository | undefined;
   let closed = false;
 
@@ -155,6 +157,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     pluginKv: () => (kv ??= createSqlitePluginKv(sqlite)),
     workflows: () => (workflowRepository ??= createSqliteWorkflows(sqlite)),
     effects: () => (effectLedger ??= createSqliteEffects(sqlite)),
+    scheduleTicks: () => (ticks ??= createSqliteScheduleTicks(sqlite)),
     runs: () => (runRepository ??= createSqliteRuns(sqlite)),
 
     async close() {

@@ -1,5 +1,6 @@
 // A plugin's webhook trigger over real HTTP: signed bodies start the workflows that name the trigger, once per
 // delivery; unsigned, mis-signed, malformed or schema-invalid bodies are refused with the reason and start nothing.
+// And a schedule trigger firing every second in the same host.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const manifest = testManifest('acme.pos', ['record'], {
       output: { type: 'object', required: ['orderId', 'cents'], properties: { orderId: { type: 'string' }, cents: { type: 'integer' } } },
     },
     { id: 'nightly', kind: 'schedule', cron: '0 3 * * *', output: { type: 'object' } },
+    { id: 'every', kind: 'schedule', cron: '* * * * * *', output: { type: 'object', required: ['at'], properties: { at: { type: 'string' } } } },
   ],
 });
 const source = `
@@ -30,12 +32,13 @@ const source = `
       // Payments of 0 start nothing.
       payment: (input: any) => (input.amount === 0 ? null : { orderId: input.orderId, cents: Math.round(input.amount * 100) }),
       nightly: () => null,
+      every: (input: any) => ({ at: input.tick }),
     },
   });`;
 
 const sign = (body: string, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
 
-describe.each(dialects)('webhook triggers on %s', (dialect) => {
+describe.each(dialects)('plugin triggers on %s', (dialect) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-webhook-'));
   let host: RunningHost;
   const entries: InstallConfig[] = [
@@ -47,6 +50,10 @@ describe.each(dialects)('webhook triggers on %s', (dialect) => {
     await writePluginDir(path.join(dir, 'plugin'), manifest, source);
     const installs = await loadInstalls(testConfig('file:unused.db', { installs: entries }), '/');
     host = await startHost(dialect, { installs, config: { installs: entries } });
+    await host.host.store.workflows().apply('acme', 'clock', JSON.stringify({
+      id: 'clock', name: 'clock', tenantId: 'acme', trigger: { plugin: 'acme.pos/every' },
+      steps: [{ id: 'record', action: 'acme.pos/record', input: { orderId: '{{ trigger.at }}', cents: 0 } }],
+    }));
     await host.host.store.workflows().apply('acme', 'bill', JSON.stringify({
       id: 'bill', name: 'bill', tenantId: 'acme', trigger: { plugin: 'acme.pos/payment', if: 'trigger.cents < 1000000' },
       steps: [{ id: 'record', action: 'acme.pos/record', input: { orderId: '{{ trigger.orderId }}', cents: '{{ trigger.cents }}' } }],
@@ -96,13 +103,13 @@ describe.each(dialects)('webhook triggers on %s', (dialect) => {
   });
 
   it('refuses what is not signed with the install\'s secret, and starts nothing', async () => {
-    const before = (await host.host.store.runs().list({ tenantId: 'acme', limit: 1000 })).length;
+    const before = (await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'bill', limit: 1000 })).length;
     const body = JSON.stringify({ orderId: 'B-1', amount: 1 });
     expect(await post('/hooks/pos/payment', body)).toMatchObject({ status: 401, json: { error: { code: 'webhook.signature_mismatch' } } });
     expect(await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body, 'another-secret-value') })).toMatchObject({ status: 401 });
     expect(await post('/hooks/pos/payment', `${body} `, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 401 });
     expect(await post('/hooks/pos-unsigned/payment', body, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 403, json: { error: { code: 'webhook.disabled' } } });
-    expect((await host.host.store.runs().list({ tenantId: 'acme', limit: 1000 })).length).toBe(before);
+    expect((await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'bill', limit: 1000 })).length).toBe(before);
   });
 
   it('answers unknown installs and triggers, bad JSON and schema-invalid bodies with the reason', async () => {
@@ -117,5 +124,21 @@ describe.each(dialects)('webhook triggers on %s', (dialect) => {
     expect(refused).toMatchObject({ status: 400, json: { error: { code: 'trigger.input_invalid', details: [{ pointer: '/amount' }] } } });
     const badDelivery = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'has space' });
     expect(badDelivery).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+  });
+
+  it('a schedule trigger fires every second in the tenant\'s timezone and starts its workflow each tick', async () => {
+    let runs: StoredRun[] = [];
+    for (let i = 0; i < 120 && runs.filter((r) => r.status === 'completed').length < 2; i++) {
+      runs = await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'clock', limit: 100 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const done = runs.filter((r) => r.status === 'completed');
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    for (const run of done) {
+      const { at } = JSON.parse(run.trigger) as { at: string };
+      expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+      expect(run.triggerKey).toMatch(new RegExp(`^schedule:pos:every:${at.replaceAll('.', '\\.')}$`));
+    }
+    expect(new Set(done.map((r) => r.triggerKey)).size).toBe(done.length);
   });
 });

@@ -1,0 +1,124 @@
+// Schedule triggers: every host process keeps a timer per (install, schedule trigger) in the tenant's timezone; at
+// each tick one process claims it (store.scheduleTicks), runs the trigger in the sandbox and starts the runs its
+// output starts. A tick whose claimer died is claimed again by the next sweep. Ticks missed while no host ran are
+// not made up.
+import { Cron } from 'croner';
+import type { Logger } from '../../ops/logger.ts';
+import type { Install } from '../../plugins/types.ts';
+import type { Result } from '../../sandbox/result.ts';
+import type { ScheduleTick, ScheduleTickRepository } from '../../store/types.ts';
+import type { Router } from './router.ts';
+
+export interface SchedulerOptions {
+  installs: readonly Install[];
+  /** Each tenant's IANA timezone. */
+  timezones: ReadonlyMap<string, string>;
+  ticks: ScheduleTickRepository;
+  runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result>;
+  router: Pick<Router, 'startFromPlugin'>;
+  owner: string;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** How long a claim holds while the trigger runs and its runs are created. Default 60 s. */
+  claimMs?: number;
+  /** How often to look for ticks whose claimer died. Default 30 s. */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+export interface Scheduler {
+  start(): void;
+  stop(): Promise<void>;
+  /** Claims and fires one tick; answers whether this process fired it. */
+  fire(tick: ScheduleTick): Promise<boolean>;
+}
+
+/** setTimeout cannot wait longer than about 24.8 days; a far tick is waited for in steps of an hour. */
+const maxWaitMs = 3_600_000;
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { ticks, router, owner, logger } = options;
+  const now = options.now ?? Date.now;
+  const claimMs = options.claimMs ?? 60_000;
+  const sweepMs = options.sweepMs ?? 30_000;
+  const installs = new Map(options.installs.map((i) => [i.id, i]));
+  const timers = new Set<NodeJS.Timeout>();
+  const firing = new Set<Promise<unknown>>();
+  let stopped = true;
+
+  async function fire(tick: ScheduleTick): Promise<boolean> {
+    const install = installs.get(tick.installId);
+    if (!install) return false;
+    if (!(await ticks.claim(tick, owner, now() + claimMs, now()))) return false;
+    const at = new Date(tick.tickAt).toISOString();
+    const timezone = options.timezones.get(install.tenantId) ?? 'Asia/Shanghai';
+    const result = await options.runTrigger(install, tick.triggerId, { tick: at, timezone });
+    if (!result.ok) {
+      logger?.warn({ installId: install.id, triggerId: tick.triggerId, tick: at, failure: result.failure }, 'schedule trigger failed');
+      await ticks.done(tick, owner, { code: result.failure.code, message: result.failure.message });
+      return true;
+    }
+    if (result.output !== null) {
+      await router.startFromPlugin(install.tenantId, `${install.plugin.manifest.id}/${tick.triggerId}`, result.output, `schedule:${install.id}:${tick.triggerId}:${at}`);
+    }
+    await ticks.done(tick, owner);
+    return true;
+  }
+
+  /** Runs `work` unless stopping, tracked so stop() waits for it; a failure is logged, and the claim left to expire. */
+  function track(work: () => Promise<unknown>, what: Record<string, unknown>): void {
+    if (stopped) return;
+    const running = work().catch((error: unknown) => logger?.error({ err: error, ...what }, 'schedule tick not finished; a sweep will retry it'));
+    firing.add(running);
+    void running.finally(() => firing.delete(running));
+  }
+
+  function after(ms: number, task: () => void): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      task();
+    }, ms);
+    timers.add(timer);
+  }
+
+  function schedule(install: Install, triggerId: string, cron: Cron): void {
+    const next = cron.nextRun(new Date(now()));
+    if (!next || stopped) return;
+    const wait = next.getTime() - now();
+    if (wait > maxWaitMs) return after(maxWaitMs, () => schedule(install, triggerId, cron));
+    after(Math.max(0, wait), () => {
+      const tick = { installId: install.id, triggerId, tickAt: next.getTime() };
+      track(() => fire(tick), tick);
+      schedule(install, triggerId, cron);
+    });
+  }
+
+  function sweep(): void {
+    track(async () => {
+      for (const tick of await ticks.abandoned(now(), 50)) await fire(tick);
+    }, { sweep: true });
+    after(sweepMs, sweep);
+  }
+
+  return {
+    fire,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      for (const install of options.installs) {
+        const timezone = options.timezones.get(install.tenantId) ?? 'Asia/Shanghai';
+        for (const trigger of install.plugin.manifest.triggers) {
+          if (trigger.kind !== 'schedule') continue;
+          // The manifest's cron was parsed when the plugin loaded; `paused`: this file keeps its own timers.
+          schedule(install, trigger.id, new Cron(trigger.cron, { timezone, paused: true }));
+        }
+      }
+      after(sweepMs, sweep);
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all(firing);
+    },
+  };
+}

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInstalls } from '../../core/src/plugins/installs.ts';
 import type { InstallConfig } from '../../core/src/config/types.ts';
 import type { StoredRun } from '../../core/src/store/types.ts';
-import { dialects, startHost, testConfig, type RunningHost } from '../support/host.ts';
+import { signedCallback } from '../../core/src/wecom/simulator/callbacks.ts';
+import { contactAddedXml } from '../../core/src/wecom/simulator/messages.ts';
+import { demoCorpId, demoKeys, dialects, startHost, testConfig, type RunningHost } from '../support/host.ts';
 import { testManifest, writePluginDir } from '../support/plugins.ts';
 
 const secret = 'whsec-0123456789abcdef';
@@ -21,6 +23,7 @@ const manifest = testManifest('acme.pos', ['record'], {
       output: { type: 'object', required: ['orderId', 'cents'], properties: { orderId: { type: 'string' }, cents: { type: 'integer' } } },
     },
     { id: 'nightly', kind: 'schedule', cron: '0 3 * * *', output: { type: 'object' } },
+    { id: 'vip', kind: 'event', events: ['wecom.external_contact.add'], output: { type: 'object', required: ['who'], properties: { who: { type: 'string' } } } },
     { id: 'every', kind: 'schedule', cron: '* * * * * *', output: { type: 'object', required: ['at'], properties: { at: { type: 'string' } } } },
   ],
 });
@@ -32,6 +35,11 @@ const source = `
       // Payments of 0 start nothing.
       payment: (input: any) => (input.amount === 0 ? null : { orderId: input.orderId, cents: Math.round(input.amount * 100) }),
       nightly: () => null,
+      // Derives a VIP arrival from a contact added through the VIP channel; fails on the "boom" channel.
+      vip: (event: any) => {
+        if (event.data.state === 'boom') throw { code: 'boom', message: 'cannot tell' };
+        return event.data.state === 'vip' ? { who: event.data.externalUserId } : null;
+      },
       every: (input: any) => ({ at: input.tick }),
     },
   });`;
@@ -53,6 +61,10 @@ describe.each(dialects)('plugin triggers on %s', (dialect) => {
     await host.host.store.workflows().apply('acme', 'clock', JSON.stringify({
       id: 'clock', name: 'clock', tenantId: 'acme', trigger: { plugin: 'acme.pos/every' },
       steps: [{ id: 'record', action: 'acme.pos/record', input: { orderId: '{{ trigger.at }}', cents: 0 } }],
+    }));
+    await host.host.store.workflows().apply('acme', 'vip', JSON.stringify({
+      id: 'vip', name: 'vip', tenantId: 'acme', trigger: { plugin: 'acme.pos/vip' },
+      steps: [{ id: 'record', action: 'acme.pos/record', input: { orderId: '{{ trigger.who }}', cents: 0 } }],
     }));
     await host.host.store.workflows().apply('acme', 'bill', JSON.stringify({
       id: 'bill', name: 'bill', tenantId: 'acme', trigger: { plugin: 'acme.pos/payment', if: 'trigger.cents < 1000000' },
@@ -140,5 +152,24 @@ describe.each(dialects)('plugin triggers on %s', (dialect) => {
       expect(run.triggerKey).toMatch(new RegExp(`^schedule:pos:every:${at.replaceAll('.', '\\.')}$`));
     }
     expect(new Set(done.map((r) => r.triggerKey)).size).toBe(done.length);
+  });
+
+  it('an event trigger derives its output from canonical events: some start the workflow, some nothing, a failure is kept', async () => {
+    for (const [n, state] of ['vip', 'walk-in', 'boom'].entries()) {
+      const xml = contactAddedXml({ corpId: demoCorpId, userId: 'staff', externalUserId: `wmTrig${n}`, createTime: 1700500000 + n, state });
+      const cb = signedCallback({ ...demoKeys, receiveId: demoCorpId }, xml, { agentId: 218 });
+      expect((await fetch(`${host.url}/wecom/callback/acme/crm?${cb.query}`, { method: 'POST', body: cb.body })).status).toBe(200);
+    }
+    let runs: StoredRun[] = [];
+    for (let i = 0; i < 200 && runs.filter((r) => r.finishedAt !== null).length < 2; i++) {
+      runs = await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'vip', limit: 10 });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const events = await host.host.store.listEvents({ tenantId: 'acme', type: 'wecom.external_contact.add', limit: 10 });
+    const eventOf = (who: string) => events.find((e) => e.data.externalUserId === who)!.id;
+    expect(runs.map((r) => [r.status, r.triggerKey, JSON.parse(r.trigger), r.failure?.code ?? null]).sort()).toEqual([
+      ['completed', `event:${eventOf('wmTrig0')}:vip`, { who: 'wmTrig0' }, null],
+      ['failed', `event:${eventOf('wmTrig2')}:vip`, expect.objectContaining({ type: 'wecom.external_contact.add' }), 'plugin.boom'],
+    ]);
   });
 });

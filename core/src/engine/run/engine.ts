@@ -40,10 +40,12 @@ export function createEngine(options: EngineOptions): Engine {
     runs, plans: createPlanCache(store.workflows()), runner: options.runner, installs: options.installs, logger,
     concurrency: config.concurrency, perTenant: config.perTenant, leaseMs: config.leaseMs, onOutcome: options.onOutcome,
   });
-  const router = createRouter({ runs, workflows: store.workflows(), logger, onRouted: () => executor.wake() });
+  const runTrigger: SchedulerOptions['runTrigger'] = (install, triggerId, input) => options.runner.runTrigger(install, triggerId, input);
+  const router = createRouter({
+    runs, workflows: store.workflows(), logger, onRouted: () => executor.wake(), eventTriggers: { installs: options.installs, runTrigger },
+  });
   const scheduler = createScheduler({
-    installs: options.installs, timezones: options.timezones, ticks: store.scheduleTicks(), router, owner: executor.owner, logger,
-    runTrigger: (install, triggerId, input) => options.runner.runTrigger(install, triggerId, input),
+    installs: options.installs, timezones: options.timezones, ticks: store.scheduleTicks(), router, owner: executor.owner, logger, runTrigger,
   });
   let pruneTimer: NodeJS.Timeout | undefined;
 

@@ -4,6 +4,8 @@ import { isLianjieError } from '../../errors.ts';
 import type { Workflow } from '../../generated/workflow.ts';
 import { newId } from '../../ids.ts';
 import type { Logger } from '../../ops/logger.ts';
+import type { Install } from '../../plugins/types.ts';
+import type { Result } from '../../sandbox/result.ts';
 import type { NewRun, RunRepository, StoredEvent, WorkflowRepository } from '../../store/types.ts';
 import { evaluateCondition } from '../expressions/evaluate.ts';
 import { createWaker } from './waker.ts';
@@ -21,6 +23,8 @@ export interface RouterOptions {
   pollMs?: number;
   /** How long the list of enabled workflows is reused before it is read again. Default 250 ms. */
   workflowsTtlMs?: number;
+  /** Installs whose `event` triggers derive trigger outputs from canonical events, and how to run them. */
+  eventTriggers?: { installs: readonly Install[]; runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result> };
   now?: () => number;
 }
 
@@ -79,17 +83,42 @@ export function createRouter(options: RouterOptions): Router {
     return plans;
   }
 
-  function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
-    if (event.tenantId === null) return Promise.resolve([]);
-    return matchingRuns(plans.get(`${event.tenantId}\n${event.type}`) ?? [], event.tenantId, eventTrigger(event), event.id);
+  async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
+    if (event.tenantId === null) return [];
+    const trigger = eventTrigger(event);
+    const found = await matchingRuns(plans.get(`${event.tenantId}\n${event.type}`) ?? [], event.tenantId, trigger, event.id);
+    for (const { install, triggerId } of eventTriggersFor(event.tenantId, event.type)) {
+      const plugin = `${install.plugin.manifest.id}/${triggerId}`;
+      const matching = plans.get(`${event.tenantId}\nplugin:${plugin}`) ?? [];
+      // A trigger no enabled workflow names is not worth a sandbox call.
+      if (matching.length === 0) continue;
+      const triggerKey = `event:${event.id}:${triggerId}`;
+      const result = await options.eventTriggers!.runTrigger(install, triggerId, trigger);
+      if (!result.ok) {
+        // The workflows this trigger would have started record why they did not, rather than nothing at all.
+        const failure = { code: result.failure.code, message: result.failure.message, step: 'trigger' };
+        found.push(...matching.map((plan) => ({ ...newRun(plan, event.tenantId!, trigger, triggerKey), failure })));
+      } else if (result.output !== null) {
+        found.push(...(await matchingRuns(matching, event.tenantId, result.output, triggerKey)));
+      }
+    }
+    return found;
+  }
+
+  /** The event triggers of the tenant's installs that derive from `type`. */
+  function eventTriggersFor(tenantId: string, type: string): { install: Install; triggerId: string }[] {
+    return (options.eventTriggers?.installs ?? []).flatMap((install) => install.tenantId !== tenantId ? [] :
+      install.plugin.manifest.triggers.flatMap((t) => (t.kind === 'event' && t.events.includes(type) ? [{ install, triggerId: t.id }] : [])));
+  }
+
+  function newRun(plan: WorkflowPlan, tenantId: string, trigger: unknown, triggerKey: string): NewRun {
+    return { id: newId('run'), tenantId, workflowId: plan.workflowId, version: plan.version, triggerKey, trigger: JSON.stringify(trigger) };
   }
 
   async function matchingRuns(matching: readonly WorkflowPlan[], tenantId: string, trigger: unknown, triggerKey: string): Promise<NewRun[]> {
     const found: NewRun[] = [];
     for (const plan of matching) {
-      const run: NewRun = {
-        id: newId('run'), tenantId, workflowId: plan.workflowId, version: plan.version, triggerKey, trigger: JSON.stringify(trigger),
-      };
+      const run = newRun(plan, tenantId, trigger, triggerKey);
       if (plan.triggerIf) {
         try {
           if (!(await evaluateCondition(plan.triggerIf, { trigger, steps: {}, install: {}, now: new Date(now()).toISOString() }))) continue;

@@ -41,7 +41,7 @@ export type RunOutcome =
 /** Continues the run at `cursor` (mutated as it goes) until it completes, fails or waits. */
 export async function interpret(plan: WorkflowPlan, cursor: Cursor, env: RunEnv): Promise<RunOutcome> {
   const frame: Frame = { steps: cursor.steps, path: '' };
-  const outcome = await runList(plan.steps, cursor.thread, frame, env);
+  const outcome = await runList(plan.steps, cursor.thread, frame, env, true);
   switch (outcome.kind) {
     case 'done': return { kind: 'completed' };
     case 'stop': return outcome.status === 'completed' ? { kind: 'completed' } : { kind: 'failed', failure: outcome.failure };
@@ -68,7 +68,8 @@ type ListOutcome =
 /** `called`: an action ran; its result and the position past it are written before anything else happens. */
 type StepOutcome = ListOutcome | { kind: 'next'; called?: true } | { kind: 'goto'; target: string; called?: true };
 
-async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Frame, env: RunEnv): Promise<ListOutcome> {
+/** `ends`: nothing follows this list in the run, so the write of the run's end carries its last step's result. */
+async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Frame, env: RunEnv, ends = false): Promise<ListOutcome> {
   while (thread.at < steps.length) {
     // A host shutting down hands the run back between steps; it resumes at once elsewhere or after the restart.
     if (!thread.state && env.yielding()) return { kind: 'suspend', until: env.now() };
@@ -77,7 +78,7 @@ async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Fra
     if (outcome.kind === 'next' || outcome.kind === 'goto') {
       thread.at = outcome.kind === 'next' ? thread.at + 1 : steps.findIndex((s) => s.id === outcome.target);
       delete thread.state;
-      if (outcome.called) await env.checkpoint();
+      if (outcome.called && !(ends && thread.at >= steps.length)) await env.checkpoint();
       continue;
     }
     return outcome;

@@ -52,13 +52,18 @@ const renewSql = `UPDATE runs SET lease_until = $3 WHERE id IN (
     SELECT id FROM runs WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'running' ORDER BY id FOR UPDATE
   ) RETURNING id`;
 
-const checkpointSql = `UPDATE runs SET status = $3, cursor = $4, wake_at = $5, failure = $6, lease_owner = $7,
-    lease_until = CASE WHEN $7::text IS NULL THEN NULL ELSE coalesce($8::bigint, lease_until) END, updated_at = $9, finished_at = $10
-  WHERE id = $1 AND lease_owner = $2 AND status = 'running'`;
+const lockHeldSql = `SELECT id FROM runs WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'running' ORDER BY id FOR UPDATE`;
 
-// A record written again for the same attempt replaces the first, keeping its place in the history.
-const upsertStepSql = `INSERT INTO run_steps (run_id, step_path, attempt, status, input, output, failure, started_at, finished_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+const checkpointManySql = `UPDATE runs SET status = u.status, cursor = u.cursor, wake_at = u.wake_at, failure = u.failure,
+    lease_owner = u.lease_owner, lease_until = CASE WHEN u.lease_owner IS NULL THEN NULL ELSE coalesce(u.lease_until, runs.lease_until) END,
+    updated_at = $9, finished_at = u.finished_at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[])
+    AS u(id, status, cursor, wake_at, failure, lease_owner, lease_until, finished_at)
+  WHERE runs.id = u.id`;
+
+const stepColumnNames = ['run_id', 'step_path', 'attempt', 'status', 'input', 'output', 'failure', 'started_at', 'finished_at'];
+const upsertStepsSql = `INSERT INTO run_steps (${stepColumnNames.join(', ')})
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
   ON CONFLICT (run_id, step_path, attempt) DO UPDATE SET status = excluded.status, input = excluded.input,
     output = excluded.output, failure = excluded.failure, started_at = excluded.started_at, finished_at = excluded.finished_at`;
 
@@ -79,24 +84,32 @@ export function createPgRuns(pool: pg.Pool): RunRepository {
     return rows[0] && toStoredRun(rows[0]);
   };
 
+  // A batch is four statements whatever its size: lock the runs still held (in id order, as renew locks them, so
+  // the two cannot deadlock), update them from arrays, insert their step records from arrays.
   const checkpointMany: RunRepository['checkpointMany'] = async (owner, updates) => {
     if (updates.length === 0) return [];
     const now = Date.now();
-    // Updated in id order, as renew locks: two transactions over the same runs then wait for each other, never deadlock.
-    const order = updates.map((_, i) => i).sort((a, b) => (updates[a]!.runId < updates[b]!.runId ? -1 : 1));
     const columns = updates.map(({ runId, update }) => checkpointColumns(owner, runId, update, now));
     const write = () => inTransaction(pool, async (client) => {
-      const written: boolean[] = new Array(updates.length).fill(false);
-      for (const i of order) {
-        const { runId, update } = updates[i]!;
-        const c = columns[i]!;
-        const { rowCount } = await client.query({
-          name: 'lianjie_runs_checkpoint', text: checkpointSql,
-          values: [runId, owner, c.status, c.cursor, c.wakeAt, c.failure, c.leaseOwner, c.leaseUntil, now, c.finishedAt],
-        });
-        if (rowCount === 0) continue;
-        written[i] = true;
-        for (const step of update.steps ?? []) await client.query({ name: 'lianjie_runs_step', text: upsertStepSql, values: stepValues(step) });
+      const { rows } = await client.query<{ id: string }>({ name: 'lianjie_runs_lock_held', text: lockHeldSql, values: [updates.map((u) => u.runId), owner] });
+      const held = new Set(rows.map((r) => r.id));
+      const written = updates.map((u) => held.has(u.runId));
+      const chosen = updates.flatMap((u, i) => (written[i] ? [i] : []));
+      if (chosen.length === 0) return written;
+      const column = <T>(pick: (i: number) => T) => chosen.map(pick);
+      await client.query({
+        name: 'lianjie_runs_checkpoint_many', text: checkpointManySql,
+        values: [
+          column((i) => updates[i]!.runId), column((i) => columns[i]!.status), column((i) => columns[i]!.cursor),
+          column((i) => columns[i]!.wakeAt), column((i) => columns[i]!.failure), column((i) => columns[i]!.leaseOwner),
+          column((i) => columns[i]!.leaseUntil), column((i) => columns[i]!.finishedAt), now,
+        ],
+      });
+      // One row per (run, step, attempt): the last record of an attempt wins, as a second write of it would.
+      const steps = new Map(chosen.flatMap((i) => (updates[i]!.update.steps ?? []).map((step) => [`${step.runId}\n${step.stepPath}\n${step.attempt}`, stepValues(step)] as const)));
+      if (steps.size > 0) {
+        const values = [...steps.values()];
+        await client.query({ name: 'lianjie_runs_steps_many', text: upsertStepsSql, values: stepColumnNames.map((_, c) => values.map((v) => v[c])) });
       }
       return written;
     });

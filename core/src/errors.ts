@@ -55,6 +55,8 @@ export const errorCodes = {
   'workflow.install_missing': { status: 409, summary: "A run's action belongs to a plugin no longer installed for its tenant." },
   'workflow.wait_invalid': { status: 422, summary: "A wait step's until expression gave something that is not an RFC 3339 timestamp." },
   'workflow.stopped': { status: 422, summary: 'A stop step ended the run as failed; its reason is the message.' },
+  'api.unauthorized': { status: 401, summary: 'The /api/v1 request has no bearer token, or one the host config does not list.' },
+  'api.forbidden': { status: 403, summary: "The token may not see or act on that tenant's data." },
   'run.not_found': { status: 404, summary: 'No run with that id.' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;

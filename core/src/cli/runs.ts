@@ -1,11 +1,8 @@
 // `lianjie runs list|show|cancel|replay`: run history, cancelling a run, and replaying a run's trigger.
-import { LianjieError } from '../errors.ts';
-import { newId } from '../ids.ts';
-import { activeRunStatuses, type RunStatus, type StepRecord, type StoredRun } from '../store/types.ts';
+import { cancelRun, getRun, parseTimeFilter, replayRun, runJson, runStatuses as statuses, stepJson } from '../engine/run/history.ts';
+import type { RunStatus, StepRecord, StoredRun } from '../store/types.ts';
 import { configOption, parse, type Command } from './command.ts';
 import { parseLimit, withStore } from './store-access.ts';
-
-const statuses: readonly RunStatus[] = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'];
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -47,27 +44,20 @@ export const runsCommand: Command = {
     }
     if (!runId || !['show', 'cancel', 'replay'].includes(verb)) throw usage();
     return withStore(values.config, async (store) => {
-      const runs = store.runs();
-      const run = await runs.get(runId);
-      if (!run) throw new LianjieError('run.not_found', `no run ${runId}`);
+      const run = await getRun(store, runId);
       if (verb === 'show') {
-        const steps = await runs.steps(runId);
+        const steps = await store.runs().steps(runId);
         if (values.json) console.log(JSON.stringify({ ...runJson(run), steps: steps.map(stepJson) }));
         else console.log(showText(run, steps));
         return 0;
       }
       if (verb === 'cancel') {
-        const after = (await runs.cancel(runId))!;
-        console.log(after.status === 'cancelled' && activeRunStatuses.includes(run.status)
-          ? `cancelled: ${runId}`
-          : `not cancelled: ${runId} had already ${after.status === 'cancelled' ? 'been cancelled' : after.status}`);
+        const { run: after, cancelled } = await cancelRun(store, run);
+        console.log(cancelled ? `cancelled: ${runId}` : `not cancelled: ${runId} had already ${after.status === 'cancelled' ? 'been cancelled' : after.status}`);
         return 0;
       }
-      const latest = await store.workflows().get(run.tenantId, run.workflowId);
-      if (!latest) throw new LianjieError('workflow.not_found', `tenant ${run.tenantId} has no workflow ${run.workflowId} any more`);
-      const id = newId('run');
-      await runs.route([{ id, tenantId: run.tenantId, workflowId: run.workflowId, version: latest.version, triggerKey: `replay:${id}`, trigger: run.trigger }], []);
-      console.log(`replayed: ${runId} as ${id} (${run.workflowId} version ${latest.version})`);
+      const { id, version } = await replayRun(store, run);
+      console.log(`replayed: ${runId} as ${id} (${run.workflowId} version ${version})`);
       return 0;
     });
   },
@@ -75,38 +65,12 @@ export const runsCommand: Command = {
 
 function parseTime(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`)
-    : /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) ? Date.parse(value) : NaN;
-  // Date.parse rolls a day the month does not have over into the next month (2026-02-30 is March 2): refuse it instead.
-  if (Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10))) {
-    throw new Error(`${flag} must be an RFC 3339 time or a date such as 2026-11-01, got "${value}"`);
-  }
+  const ms = parseTimeFilter(value);
+  if (ms === undefined) throw new Error(`${flag} must be an RFC 3339 time or a date such as 2026-11-01, got "${value}"`);
   return ms;
 }
 
-/** True when YYYY-MM-DD names a day that exists: parsed and printed again, it comes back unchanged. */
-function isCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
-}
-
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function runJson(run: StoredRun) {
-  return {
-    id: run.id, tenantId: run.tenantId, workflowId: run.workflowId, version: run.version, status: run.status,
-    triggerKey: run.triggerKey, trigger: JSON.parse(run.trigger), failure: run.failure, wakeAt: iso(run.wakeAt),
-    createdAt: iso(run.createdAt), updatedAt: iso(run.updatedAt), finishedAt: iso(run.finishedAt),
-  };
-}
-
-function stepJson(step: StepRecord) {
-  return {
-    step: step.stepPath, attempt: step.attempt, status: step.status,
-    input: step.input === null ? null : JSON.parse(step.input), output: step.output === null ? null : JSON.parse(step.output),
-    failure: step.failure, startedAt: iso(step.startedAt), finishedAt: iso(step.finishedAt), ms: step.finishedAt - step.startedAt,
-  };
-}
 
 function runLine(run: StoredRun): string {
   const why = run.failure ? `  ${run.failure.code}: ${run.failure.message}` : run.status === 'waiting' ? `  until ${iso(run.wakeAt)}` : '';

@@ -14,6 +14,7 @@ describe('parseConfig defaults', () => {
       sqlite: { synchronous: 'FULL' },
       sandbox: { maxIsolatesPerWorker: 1000, maxima: { memoryMb: 256, timeoutMs: 30000, cpuMs: 10000, outputKb: 4096 } },
       engine: { concurrency: 64, perTenant: 16, leaseMs: 30000, retentionDays: 30 },
+      api: { tokens: [] },
       tenants: [],
       suites: [],
       installs: [],

@@ -53,6 +53,13 @@ export interface EngineConfig {
   retentionDays: number;
 }
 
+export interface ApiToken {
+  id: string;
+  token: string;
+  /** Absent: every tenant. */
+  tenants?: string[];
+}
+
 export interface HostConfig {
   database: string;
   host: string;
@@ -62,6 +69,7 @@ export interface HostConfig {
   sqlite: { synchronous: 'FULL' | 'NORMAL' };
   sandbox: SandboxConfig;
   engine: EngineConfig;
+  api: { tokens: ApiToken[] };
   tenants: TenantConfig[];
   suites: SuiteConfig[];
   installs: InstallConfig[];

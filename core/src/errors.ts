@@ -27,8 +27,8 @@ export const errorCodes = {
   'action.output_not_json': { status: 502, summary: 'The action returned something JSON cannot carry: a function, symbol, BigInt, cycle or too deep a nesting.' },
   'action.output_too_large': { status: 502, summary: "The action's output is larger than the output limit." },
   'install.not_found': { status: 404, summary: 'No install with that id.' },
-  'webhook.disabled': { status: 403, summary: 'The install has no webhook secret in the host config, so its webhook triggers refuse every request.' },
-  'webhook.signature_mismatch': { status: 401, summary: 'x-lianjie-signature is missing or is not the HMAC-SHA256 of the body with the install\'s webhook secret.' },
+  'webhook.signature_mismatch': { status: 401, summary: 'x-lianjie-signature is missing or is not the HMAC-SHA256 of "<timestamp>.<delivery>.<body>" with the install\'s webhook secret.' },
+  'webhook.expired': { status: 401, summary: "The webhook's x-lianjie-timestamp is more than 5 minutes from the host's clock (a replayed or delayed request)." },
   'trigger.not_found': { status: 404, summary: 'The plugin has no trigger with that id.' },
   'trigger.input_invalid': { status: 400, summary: "A webhook trigger's request body does not match the trigger's input schema." },
   'trigger.output_invalid': { status: 502, summary: "The trigger's output does not match its output schema." },
@@ -58,6 +58,7 @@ export const errorCodes = {
   'api.unauthorized': { status: 401, summary: 'The /api/v1 request has no bearer token, or one the host config does not list.' },
   'api.forbidden': { status: 403, summary: "The token may not see or act on that tenant's data." },
   'run.not_found': { status: 404, summary: 'No run with that id.' },
+  'run.not_replayable': { status: 409, summary: "The run's plugin trigger failed, so there is no trigger output to replay." },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;
 

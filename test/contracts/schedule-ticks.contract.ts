@@ -22,12 +22,25 @@ export function scheduleTicksContract(name: string, makeStore: () => Promise<Sto
     it('hands a tick whose claim ended undone to the next claimer, and lists it as abandoned until then', async () => {
       const now = Date.now();
       await ticks().claim(tick, 'w1', now + 100, now);
-      expect(await ticks().abandoned(now + 50, 10)).toEqual([]);
-      expect(await ticks().abandoned(now + 101, 10)).toEqual([tick]);
+      expect(await ticks().abandoned(now + 50, 10, ['pos'])).toEqual([]);
+      expect(await ticks().abandoned(now + 101, 10, ['other'])).toEqual([]);
+      expect(await ticks().abandoned(now + 101, 10, ['other', 'pos'])).toEqual([tick]);
       expect(await ticks().claim(tick, 'w2', now + 10_000, now + 101)).toBe(true);
       expect(await ticks().done(tick, 'w1')).toBe(false);
       expect(await ticks().done(tick, 'w2', { code: 'plugin.error', message: 'boom' })).toBe(true);
-      expect(await ticks().abandoned(now + 20_000, 10)).toEqual([]);
+      expect(await ticks().abandoned(now + 20_000, 10, ['pos'])).toEqual([]);
+    });
+
+    it('prunes ticks done before a time; undone ticks stay', async () => {
+      const now = Date.now();
+      const later = { ...tick, tickAt: tick.tickAt + 60_000 };
+      await ticks().claim(tick, 'w1', now + 10_000, now);
+      await ticks().claim(later, 'w1', now + 10_000, now);
+      await ticks().done(tick, 'w1');
+      expect(await ticks().prune(now - 60_000)).toBe(0);
+      expect(await ticks().prune(Date.now() + 1)).toBe(1);
+      expect(await ticks().claim(tick, 'w2', now + 10_000, now)).toBe(true); // gone, so claimable as new
+      expect(await ticks().claim(later, 'w2', now + 10_000, now)).toBe(false);
     });
 
     it('two stores claiming the same ticks at once: each tick goes to exactly one', async () => {

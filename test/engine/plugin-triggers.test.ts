@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayRun } from '../../core/src/engine/run/history.ts';
 import { loadInstalls } from '../../core/src/plugins/installs.ts';
 import type { InstallConfig } from '../../core/src/config/types.ts';
 import type { StoredRun } from '../../core/src/store/types.ts';
@@ -44,7 +45,14 @@ const source = `
     },
   });`;
 
-const sign = (body: string, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+let deliveries = 0;
+/** Headers of a signed delivery of `body`: its id, its time (Unix seconds) and the signature over both and the body. */
+function signed(body: string, options: { key?: string; delivery?: string; at?: number } = {}): Record<string, string> {
+  const delivery = options.delivery ?? `dlv-auto-${++deliveries}`;
+  const timestamp = String(Math.floor((options.at ?? Date.now()) / 1000));
+  const signature = createHmac('sha256', options.key ?? secret).update(`${timestamp}.${delivery}.${body}`).digest('hex');
+  return { 'x-lianjie-delivery': delivery, 'x-lianjie-timestamp': timestamp, 'x-lianjie-signature': `sha256=${signature}` };
+}
 
 describe.each(dialects)('plugin triggers on %s', (dialect) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-webhook-'));
@@ -92,7 +100,7 @@ describe.each(dialects)('plugin triggers on %s', (dialect) => {
 
   it('a signed body starts the workflow with the trigger\'s output, once per delivery id', async () => {
     const body = JSON.stringify({ orderId: 'A-1', amount: 12.5 });
-    const first = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'dlv-1' });
+    const first = await post('/hooks/pos/payment', body, signed(body, { delivery: 'dlv-1' }));
     expect(first.status).toBe(202);
     expect(first.json).toMatchObject({ delivery: 'dlv-1', runs: [expect.stringMatching(/^run_/)] });
     const run = await finished(first.json.runs[0]);
@@ -101,41 +109,48 @@ describe.each(dialects)('plugin triggers on %s', (dialect) => {
     const [step] = await host.host.store.runs().steps(run.id);
     expect(JSON.parse(step!.output!)).toEqual({ recorded: 'A-1', cents: 1250 });
 
-    const again = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'dlv-1' });
+    const again = await post('/hooks/pos/payment', body, signed(body, { delivery: 'dlv-1' }));
     expect(again).toEqual({ status: 202, json: { delivery: 'dlv-1', runs: [] } });
   });
 
   it('starts nothing when the trigger answers null or the workflow\'s if is false', async () => {
     for (const amount of [0, 20000]) {
       const body = JSON.stringify({ orderId: `Z-${amount}`, amount });
-      const response = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body) });
+      const response = await post('/hooks/pos/payment', body, signed(body));
       expect(response.json.runs).toEqual([]);
       expect(response.status).toBe(amount === 0 ? 200 : 202);
     }
   });
 
-  it('refuses what is not signed with the install\'s secret, and starts nothing', async () => {
+  it('refuses what is not signed with the install\'s secret, or was signed too long ago, and starts nothing', async () => {
     const before = (await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'bill', limit: 1000 })).length;
     const body = JSON.stringify({ orderId: 'B-1', amount: 1 });
-    expect(await post('/hooks/pos/payment', body)).toMatchObject({ status: 401, json: { error: { code: 'webhook.signature_mismatch' } } });
-    expect(await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body, 'another-secret-value') })).toMatchObject({ status: 401 });
-    expect(await post('/hooks/pos/payment', `${body} `, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 401 });
-    expect(await post('/hooks/pos-unsigned/payment', body, { 'x-lianjie-signature': sign(body) })).toMatchObject({ status: 403, json: { error: { code: 'webhook.disabled' } } });
+    const { 'x-lianjie-signature': _, ...unsigned } = signed(body);
+    expect(await post('/hooks/pos/payment', body, unsigned)).toMatchObject({ status: 401, json: { error: { code: 'webhook.signature_mismatch' } } });
+    expect(await post('/hooks/pos/payment', body, signed(body, { key: 'another-secret-value' }))).toMatchObject({ status: 401 });
+    expect(await post('/hooks/pos/payment', `${body} `, signed(body))).toMatchObject({ status: 401 });
+    // A captured request sent again under another delivery id: the id is signed too.
+    const captured = signed(body, { delivery: 'dlv-captured' });
+    expect(await post('/hooks/pos/payment', body, { ...captured, 'x-lianjie-delivery': 'dlv-replayed' })).toMatchObject({ status: 401 });
+    const old = signed(body, { at: Date.now() - 6 * 60_000 });
+    expect(await post('/hooks/pos/payment', body, old)).toMatchObject({ status: 401, json: { error: { code: 'webhook.expired' } } });
     expect((await host.host.store.runs().list({ tenantId: 'acme', workflowId: 'bill', limit: 1000 })).length).toBe(before);
   });
 
-  it('answers unknown installs and triggers, bad JSON and schema-invalid bodies with the reason', async () => {
+  it('answers every address that is not a usable webhook alike, and bad requests with the reason', async () => {
     const body = JSON.stringify({ orderId: 'C-1', amount: 1 });
-    expect(await post('/hooks/nope/payment', body)).toMatchObject({ status: 404, json: { error: { code: 'install.not_found' } } });
-    expect(await post('/hooks/pos/refund', body)).toMatchObject({ status: 404, json: { error: { code: 'trigger.not_found' } } });
-    expect(await post('/hooks/pos/nightly', body)).toMatchObject({ status: 404, json: { error: { code: 'trigger.not_found' } } });
+    for (const target of ['/hooks/nope/payment', '/hooks/pos/refund', '/hooks/pos/nightly', '/hooks/pos-unsigned/payment']) {
+      const response = await post(target, body, signed(body));
+      expect(response).toMatchObject({ status: 404, json: { error: { code: 'trigger.not_found', message: `no webhook at ${target}` } } });
+    }
     const notJson = '{"orderId":';
-    expect(await post('/hooks/pos/payment', notJson, { 'x-lianjie-signature': sign(notJson) })).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+    expect(await post('/hooks/pos/payment', notJson, signed(notJson))).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
     const invalid = JSON.stringify({ orderId: 'C-2', amount: -5 });
-    const refused = await post('/hooks/pos/payment', invalid, { 'x-lianjie-signature': sign(invalid) });
+    const refused = await post('/hooks/pos/payment', invalid, signed(invalid));
     expect(refused).toMatchObject({ status: 400, json: { error: { code: 'trigger.input_invalid', details: [{ pointer: '/amount' }] } } });
-    const badDelivery = await post('/hooks/pos/payment', body, { 'x-lianjie-signature': sign(body), 'x-lianjie-delivery': 'has space' });
-    expect(badDelivery).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+    const { 'x-lianjie-delivery': _, ...noDelivery } = signed(body);
+    expect(await post('/hooks/pos/payment', body, noDelivery)).toMatchObject({ status: 400, json: { error: { details: [{ pointer: '/headers/x-lianjie-delivery' }] } } });
+    expect(await post('/hooks/pos/payment', body, { ...signed(body), 'x-lianjie-timestamp': 'yesterday' })).toMatchObject({ status: 400, json: { error: { details: [{ pointer: '/headers/x-lianjie-timestamp' }] } } });
   });
 
   it('a schedule trigger fires every second in the tenant\'s timezone and starts its workflow each tick', async () => {
@@ -171,5 +186,8 @@ describe.each(dialects)('plugin triggers on %s', (dialect) => {
       ['completed', `event:${eventOf('wmTrig0')}:vip`, { who: 'wmTrig0' }, null],
       ['failed', `event:${eventOf('wmTrig2')}:vip`, expect.objectContaining({ type: 'wecom.external_contact.add' }), 'plugin.boom'],
     ]);
+    const failed = runs.find((r) => r.status === 'failed')!;
+    expect(failed.failure).toMatchObject({ step: 'trigger:acme.pos/vip' });
+    await expect(replayRun(host.host.store, failed)).rejects.toMatchObject({ code: 'run.not_replayable' });
   });
 });

@@ -1,6 +1,7 @@
-// POST /hooks/:installId/:triggerId: a plugin's webhook trigger. The body must be signed with the install's webhook
-// secret; the trigger turns it into its output in the sandbox, and the runs it starts are stored before the answer.
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+// POST /hooks/:installId/:triggerId: a plugin's webhook trigger. The request must be signed with the install's webhook
+// secret (timestamp, delivery id and body); the trigger turns the body into its output in the sandbox, and the runs it
+// starts are stored before the answer, once per delivery id.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Router } from '../engine/run/router.ts';
 import { isLianjieError, LianjieError } from '../errors.ts';
@@ -18,30 +19,43 @@ export interface WebhookDeps {
   runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result>;
   router: Pick<Router, 'startFromPlugin'>;
   logger: Pick<Logger, 'error'>;
+  now?: () => number;
 }
 
 const deliveryPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How far a request's timestamp may be from this host's clock. */
+const maxSkewMs = 5 * 60_000;
 
 export function webhookRoutes(deps: WebhookDeps): Hono {
   const routes = new Hono();
   const installs = new Map(deps.installs.map((i) => [i.id, i]));
+  const now = deps.now ?? Date.now;
 
   routes.post('/hooks/:installId/:triggerId', async (c) => {
     try {
       const install = installs.get(c.req.param('installId'));
       const triggerId = c.req.param('triggerId');
       const trigger = install?.plugin.manifest.triggers.find((t) => t.id === triggerId);
-      if (!install) throw new LianjieError('install.not_found', `no install "${c.req.param('installId')}"`);
-      if (!trigger || trigger.kind !== 'webhook') {
-        throw new LianjieError('trigger.not_found', `${install.plugin.manifest.id} has no webhook trigger "${triggerId}"`);
+      const secret = install && deps.secrets.get(install.id);
+      // One answer for every address that is not a usable webhook: nothing about installs, plugins or secrets
+      // is told to a caller who has not signed anything yet.
+      if (!install || !trigger || trigger.kind !== 'webhook' || !secret) {
+        throw new LianjieError('trigger.not_found', `no webhook at /hooks/${c.req.param('installId')}/${triggerId}`);
       }
-      const secret = deps.secrets.get(install.id);
-      if (!secret) throw new LianjieError('webhook.disabled', `install "${install.id}" has no webhookSecret in the host config`);
+      const delivery = c.req.header('x-lianjie-delivery');
+      if (!delivery || !deliveryPattern.test(delivery)) {
+        throw new LianjieError('request.invalid', 'x-lianjie-delivery must be the delivery\'s id: 1 to 128 letters, digits, ".", "_", ":" or "-"', [{ pointer: '/headers/x-lianjie-delivery', message: 'is not a delivery id' }]);
+      }
+      const timestamp = c.req.header('x-lianjie-timestamp');
+      const sentAt = timestamp && /^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : NaN;
+      if (Number.isNaN(sentAt)) {
+        throw new LianjieError('request.invalid', 'x-lianjie-timestamp must be the time of sending in Unix seconds', [{ pointer: '/headers/x-lianjie-timestamp', message: 'is not Unix seconds' }]);
+      }
       const body = await readBodyBytes(c, webhookBodyLimit);
-      checkSignature(c.req.header('x-lianjie-signature'), secret, body);
-      const delivery = c.req.header('x-lianjie-delivery') ?? randomUUID();
-      if (!deliveryPattern.test(delivery)) {
-        throw new LianjieError('request.invalid', 'x-lianjie-delivery must be 1 to 128 letters, digits, ".", "_", ":" or "-"', [{ pointer: '/headers/x-lianjie-delivery', message: 'is not a delivery id' }]);
+      checkSignature(c.req.header('x-lianjie-signature'), secret, `${timestamp}.${delivery}.`, body);
+      // Checked after the signature, so the message cannot help forge one; a captured request is useless later.
+      if (Math.abs(now() - sentAt) > maxSkewMs) {
+        throw new LianjieError('webhook.expired', `x-lianjie-timestamp is more than ${maxSkewMs / 60_000} minutes from this host's clock`);
       }
       const input = parseJson(body);
       const result = await deps.runTrigger(install, triggerId, input);
@@ -60,13 +74,17 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
   return routes;
 }
 
-/** `x-lianjie-signature: sha256=<hex HMAC-SHA256 of the body with the install's secret>`, compared in constant time. */
-function checkSignature(header: string | undefined, secret: string, body: Buffer): void {
-  if (!header) throw new LianjieError('webhook.signature_mismatch', 'x-lianjie-signature is missing: sign the body with HMAC-SHA256 and the install\'s webhook secret');
-  const expected = createHmac('sha256', secret).update(body).digest();
+/**
+ * `x-lianjie-signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<delivery>.<body>" with the install's secret>`,
+ * compared in constant time. The timestamp and delivery id are signed so neither can be changed to replay a body.
+ */
+function checkSignature(header: string | undefined, secret: string, prefix: string, body: Buffer): void {
+  const how = 'sign "<x-lianjie-timestamp>.<x-lianjie-delivery>.<body>" with HMAC-SHA256 and the install\'s webhook secret';
+  if (!header) throw new LianjieError('webhook.signature_mismatch', `x-lianjie-signature is missing: ${how}`);
+  const expected = createHmac('sha256', secret).update(prefix).update(body).digest();
   const given = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
   if (!given || !timingSafeEqual(Buffer.from(given[1]!, 'hex'), expected)) {
-    throw new LianjieError('webhook.signature_mismatch', 'x-lianjie-signature does not match the body (expected sha256=<hex HMAC-SHA256 of the body>)');
+    throw new LianjieError('webhook.signature_mismatch', `x-lianjie-signature does not match: ${how}`);
   }
 }
 

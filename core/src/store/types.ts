@@ -360,6 +360,8 @@ export interface ScheduleTickRepository {
   claim(tick: ScheduleTick, owner: string, claimedUntil: number, now: number): Promise<boolean>;
   /** Marks a tick `owner` holds done, with the trigger's failure if it failed; false when the claim was lost. */
   done(tick: ScheduleTick, owner: string, failure?: RunFailure): Promise<boolean>;
-  /** Ticks claimed, not done, whose claim ended before `now` (their worker died), oldest first. */
-  abandoned(now: number, limit: number): Promise<ScheduleTick[]>;
+  /** Ticks of `installIds` claimed, not done, whose claim ended before `now` (their worker died), oldest first. */
+  abandoned(now: number, limit: number, installIds: readonly string[]): Promise<ScheduleTick[]>;
+  /** Deletes ticks done before `before` (epoch ms); answers how many. */
+  prune(before: number): Promise<number>;
 }

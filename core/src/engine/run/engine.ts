@@ -3,16 +3,17 @@
 import type { EngineConfig } from '../../config/types.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
+import type { Result } from '../../sandbox/result.ts';
 import type { Store } from '../../store/types.ts';
 import { createExecutor, type ActionRunner, type Executor, type ExecutorOptions } from './executor.ts';
 import { createPlanCache } from './plan-cache.ts';
 import { createRouter, type Router } from './router.ts';
-import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 
 export interface EngineOptions {
   store: Store;
   installs: readonly Install[];
-  runner: ActionRunner & Pick<SchedulerOptions, 'runTrigger'>;
+  runner: ActionRunner & { runTrigger(install: Install, triggerId: string, input: unknown, context?: { timeoutMs?: number }): Promise<Result> };
   config: EngineConfig;
   /** Each tenant's IANA timezone, for schedule triggers. */
   timezones: ReadonlyMap<string, string>;
@@ -40,7 +41,8 @@ export function createEngine(options: EngineOptions): Engine {
     runs, plans: createPlanCache(store.workflows()), runner: options.runner, installs: options.installs, logger,
     concurrency: config.concurrency, perTenant: config.perTenant, leaseMs: config.leaseMs, onOutcome: options.onOutcome,
   });
-  const runTrigger: SchedulerOptions['runTrigger'] = (install, triggerId, input) => options.runner.runTrigger(install, triggerId, input);
+  const runTrigger = (install: Install, triggerId: string, input: unknown, context: { timeoutMs?: number } = {}) =>
+    options.runner.runTrigger(install, triggerId, input, context);
   const router = createRouter({
     runs, workflows: store.workflows(), logger, onRouted: () => executor.wake(), eventTriggers: { installs: options.installs, runTrigger },
   });
@@ -51,7 +53,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   const prune = async () => {
     try {
-      const deleted = await runs.prune(Date.now() - config.retentionDays * dayMs);
+      const before = Date.now() - config.retentionDays * dayMs;
+      const deleted = await runs.prune(before);
+      await store.scheduleTicks().prune(before);
       if (deleted > 0) logger?.info({ deleted, retentionDays: config.retentionDays }, 'old runs deleted');
     } catch (error) {
       logger?.warn({ err: error }, 'deleting old runs failed');

@@ -51,8 +51,16 @@ export async function cancelRun(store: Store, run: StoredRun): Promise<{ run: St
   return { run: after, cancelled: after.status === 'cancelled' && activeRunStatuses.includes(run.status) };
 }
 
-/** Starts a new run of `run`'s trigger against its workflow's current version; a serving host executes it. */
+/**
+ * Starts a new run of `run`'s trigger against its workflow's current version; a serving host executes it. A run whose
+ * plugin trigger failed has no trigger output to replay and is refused.
+ */
 export async function replayRun(store: Store, run: StoredRun): Promise<{ id: string; version: number }> {
+  if (run.failure?.step?.startsWith('trigger:')) {
+    // Its plugin trigger failed, so the run never had the trigger's output; replaying the event in its place would
+    // hand the workflow the wrong input.
+    throw new LianjieError('run.not_replayable', `run ${run.id} never started: its trigger ${run.failure.step.slice(8)} failed (${run.failure.code})`);
+  }
   const latest = await store.workflows().get(run.tenantId, run.workflowId);
   if (!latest) throw new LianjieError('workflow.not_found', `tenant ${run.tenantId} has no workflow ${run.workflowId} any more`);
   const id = newId('run');

@@ -11,6 +11,15 @@ import { evaluateCondition } from '../expressions/evaluate.ts';
 import { createWaker } from './waker.ts';
 import { planWorkflow, type WorkflowPlan } from './plan.ts';
 
+/** The wall time an event trigger gets while routing (less, if its manifest asks for less). */
+const eventTriggerTimeoutMs = 5000;
+/**
+ * Trigger failures worth routing the event again for: a worker that died under it (three in a row quarantine the
+ * install, which then fails for good) or a pool restarting. Anything else is recorded as failed runs, so that no
+ * event is held back for long, and no batch of them holds back other tenants' events.
+ */
+const passing = new Set(['sandbox.crashed', 'sandbox.unavailable']);
+
 export interface RouterOptions {
   runs: RunRepository;
   workflows: WorkflowRepository;
@@ -24,7 +33,10 @@ export interface RouterOptions {
   /** How long the list of enabled workflows is reused before it is read again. Default 250 ms. */
   workflowsTtlMs?: number;
   /** Installs whose `event` triggers derive trigger outputs from canonical events, and how to run them. */
-  eventTriggers?: { installs: readonly Install[]; runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result> };
+  eventTriggers?: {
+    installs: readonly Install[];
+    runTrigger(install: Install, triggerId: string, input: unknown, context: { timeoutMs: number }): Promise<Result>;
+  };
   now?: () => number;
 }
 
@@ -38,9 +50,9 @@ export interface Router {
   start(): void;
   wake(): void;
   stop(): Promise<void>;
-  /** Routes one batch; answers how many events it handled. */
+  /** Routes one batch; answers how many events it marked routed (one whose trigger must be retried stays unrouted). */
   routeOnce(): Promise<number>;
-  /** Routes until no event is left; answers how many events it handled. */
+  /** Routes until a pass routes nothing; answers how many events it routed. */
   drain(): Promise<number>;
 }
 
@@ -59,6 +71,17 @@ export function createRouter(options: RouterOptions): Router {
   const ttlMs = options.workflowsTtlMs ?? 250;
   const now = options.now ?? Date.now;
   let byTrigger: { at: number; plans: Map<string, WorkflowPlan[]> } | undefined;
+  /** The plugin event triggers of each tenant's installs, by `tenant\nevent type`. */
+  const eventTriggerIndex = new Map<string, { install: Install; triggerId: string }[]>();
+  for (const install of options.eventTriggers?.installs ?? []) {
+    for (const t of install.plugin.manifest.triggers) {
+      if (t.kind !== 'event') continue;
+      for (const type of t.events) {
+        const key = `${install.tenantId}\n${type}`;
+        eventTriggerIndex.set(key, [...(eventTriggerIndex.get(key) ?? []), { install, triggerId: t.id }]);
+      }
+    }
+  }
   let stopped = true;
   const waker = createWaker();
   let loop: Promise<void> | undefined;
@@ -83,32 +106,37 @@ export function createRouter(options: RouterOptions): Router {
     return plans;
   }
 
-  async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<NewRun[]> {
-    if (event.tenantId === null) return [];
+  /**
+   * The runs `event` starts: its type's workflows, and those of the plugin event triggers that derive from it.
+   * `retry`: a trigger failed in a way that passes (a crashed sandbox worker); the event stays unrouted and is routed
+   * again on a later pass, its other runs kept by their trigger keys.
+   */
+  async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<{ runs: NewRun[]; retry: boolean }> {
+    if (event.tenantId === null) return { runs: [], retry: false };
+    const tenantId = event.tenantId;
     const trigger = eventTrigger(event);
-    const found = await matchingRuns(plans.get(`${event.tenantId}\n${event.type}`) ?? [], event.tenantId, trigger, event.id);
-    for (const { install, triggerId } of eventTriggersFor(event.tenantId, event.type)) {
+    const found = await matchingRuns(plans.get(`${tenantId}\n${event.type}`) ?? [], tenantId, trigger, event.id);
+    let retry = false;
+    await Promise.all((eventTriggerIndex.get(`${tenantId}\n${event.type}`) ?? []).map(async ({ install, triggerId }) => {
       const plugin = `${install.plugin.manifest.id}/${triggerId}`;
-      const matching = plans.get(`${event.tenantId}\nplugin:${plugin}`) ?? [];
+      const matching = plans.get(`${tenantId}\nplugin:${plugin}`) ?? [];
       // A trigger no enabled workflow names is not worth a sandbox call.
-      if (matching.length === 0) continue;
+      if (matching.length === 0) return;
       const triggerKey = `event:${event.id}:${triggerId}`;
-      const result = await options.eventTriggers!.runTrigger(install, triggerId, trigger);
-      if (!result.ok) {
-        // The workflows this trigger would have started record why they did not, rather than nothing at all.
-        const failure = { code: result.failure.code, message: result.failure.message, step: 'trigger' };
-        found.push(...matching.map((plan) => ({ ...newRun(plan, event.tenantId!, trigger, triggerKey), failure })));
-      } else if (result.output !== null) {
-        found.push(...(await matchingRuns(matching, event.tenantId, result.output, triggerKey)));
+      // Bounded, so that a slow trigger holds up the routing of other tenants' events for seconds at most.
+      const result = await options.eventTriggers!.runTrigger(install, triggerId, trigger, { timeoutMs: eventTriggerTimeoutMs });
+      if (result.ok) {
+        if (result.output !== null) found.push(...(await matchingRuns(matching, tenantId, result.output, triggerKey)));
+      } else if (passing.has(result.failure.code)) {
+        retry = true;
+      } else {
+        // The workflows this trigger would have started record why they did not, rather than nothing at all. The
+        // step names the trigger: replaying such a run with the event as its trigger would be wrong, and is refused.
+        const failure = { code: result.failure.code, message: result.failure.message, step: `trigger:${plugin}` };
+        found.push(...matching.map((plan) => ({ ...newRun(plan, tenantId, trigger, triggerKey), failure })));
       }
-    }
-    return found;
-  }
-
-  /** The event triggers of the tenant's installs that derive from `type`. */
-  function eventTriggersFor(tenantId: string, type: string): { install: Install; triggerId: string }[] {
-    return (options.eventTriggers?.installs ?? []).flatMap((install) => install.tenantId !== tenantId ? [] :
-      install.plugin.manifest.triggers.flatMap((t) => (t.kind === 'event' && t.events.includes(type) ? [{ install, triggerId: t.id }] : [])));
+    }));
+    return { runs: found, retry };
   }
 
   function newRun(plan: WorkflowPlan, tenantId: string, trigger: unknown, triggerKey: string): NewRun {
@@ -137,11 +165,11 @@ export function createRouter(options: RouterOptions): Router {
     const events = await runs.unroutedEvents(batch);
     if (events.length === 0) return 0;
     const plans = await enabledWorkflows();
-    const created: NewRun[] = [];
-    for (const event of events) created.push(...(await runsFor(event, plans)));
-    const inserted = await runs.route(created, events.map((e) => e.id));
+    const found = await Promise.all(events.map((event) => runsFor(event, plans)));
+    const routed = events.filter((_, i) => !found[i]!.retry).map((e) => e.id);
+    const inserted = await runs.route(found.flatMap((f) => f.runs), routed);
     if (inserted.length > 0) options.onRouted?.(inserted);
-    return events.length;
+    return routed.length;
   }
 
   async function drain(): Promise<number> {

@@ -93,7 +93,19 @@ describe('scheduler', () => {
     scheduler.start();
     await sleep(300);
     expect(started.map((s) => s.triggerKey)).toEqual([`schedule:${install.id}:tick:2026-01-01T00:00:00.000Z`]);
-    expect(await store.scheduleTicks().abandoned(Date.now() + 120_000, 10)).toEqual([]);
+    expect(await store.scheduleTicks().abandoned(Date.now() + 720_000, 10, [install.id])).toEqual([]);
+  });
+
+  it('the sweep passes over abandoned ticks of installs this process does not have', async () => {
+    const store = await freshStore();
+    const install = testInstall(plugin('0 0 1 1 *'), 'acme');
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 60; i++) await store.scheduleTicks().claim({ installId: 'removed', triggerId: 'tick', tickAt: start + i }, 'dead-host', Date.now() - 10_000 + i, Date.now() - 20_000);
+    await store.scheduleTicks().claim({ installId: install.id, triggerId: 'tick', tickAt: start }, 'dead-host', Date.now() - 1, Date.now() - 1000);
+    const { scheduler, started } = recordingScheduler(store, 'w1', { installs: [install], sweepMs: 50 });
+    scheduler.start();
+    await sleep(300);
+    expect(started.map((s) => s.triggerKey)).toEqual([`schedule:${install.id}:tick:2026-01-01T00:00:00.000Z`]);
   });
 
   it('a failing trigger marks its tick done with the failure and starts nothing', async () => {

@@ -1,7 +1,7 @@
 // Schedule triggers: every host process keeps a timer per (install, schedule trigger) in the tenant's timezone; at
 // each tick one process claims it (store.scheduleTicks), runs the trigger in the sandbox and starts the runs its
-// output starts. A tick whose claimer died is claimed again by the next sweep. Ticks missed while no host ran are
-// not made up.
+// output starts. A tick whose claimer died is claimed again by a later sweep, once its claim has ended. Ticks missed
+// while no host ran are not made up.
 import { Cron } from 'croner';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
@@ -18,7 +18,10 @@ export interface SchedulerOptions {
   router: Pick<Router, 'startFromPlugin'>;
   owner: string;
   logger?: Pick<Logger, 'warn' | 'error'>;
-  /** How long a claim holds while the trigger runs and its runs are created. Default 60 s. */
+  /**
+   * How long a claim holds while the trigger runs and its runs are created: longer than any trigger may run (the
+   * sandbox maxima allow 10 minutes), so a slow trigger is never claimed and run a second time. Default 11 minutes.
+   */
   claimMs?: number;
   /** How often to look for ticks whose claimer died. Default 30 s. */
   sweepMs?: number;
@@ -38,7 +41,7 @@ const maxWaitMs = 3_600_000;
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { ticks, router, owner, logger } = options;
   const now = options.now ?? Date.now;
-  const claimMs = options.claimMs ?? 60_000;
+  const claimMs = options.claimMs ?? 660_000;
   const sweepMs = options.sweepMs ?? 30_000;
   const installs = new Map(options.installs.map((i) => [i.id, i]));
   const timers = new Set<NodeJS.Timeout>();
@@ -94,7 +97,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function sweep(): void {
     track(async () => {
-      for (const tick of await ticks.abandoned(now(), 50)) await fire(tick);
+      for (const tick of await ticks.abandoned(now(), 50, [...installs.keys()])) {
+        if (stopped) return;
+        await fire(tick);
+      }
     }, { sweep: true });
     after(sweepMs, sweep);
   }

@@ -9,7 +9,8 @@ const claimSql = `INSERT INTO schedule_ticks (install_id, trigger_id, tick_at, c
 const doneSql = `UPDATE schedule_ticks SET done_at = $5, failure = $6
   WHERE install_id = $1 AND trigger_id = $2 AND tick_at = $3 AND claimed_by = $4 AND done_at IS NULL`;
 const abandonedSql = `SELECT install_id AS "installId", trigger_id AS "triggerId", tick_at AS "tickAt" FROM schedule_ticks
-  WHERE done_at IS NULL AND claimed_until < $1 ORDER BY claimed_until LIMIT $2`;
+  WHERE done_at IS NULL AND claimed_until < $1 AND install_id = ANY($3::text[]) ORDER BY claimed_until LIMIT $2`;
+const pruneSql = 'DELETE FROM schedule_ticks WHERE done_at < $1';
 
 export function createPgScheduleTicks(pool: pg.Pool): ScheduleTickRepository {
   return {
@@ -23,9 +24,15 @@ export function createPgScheduleTicks(pool: pg.Pool): ScheduleTickRepository {
       });
       return (rowCount ?? 0) > 0;
     },
-    async abandoned(now, limit) {
-      const { rows } = await pool.query<{ installId: string; triggerId: string; tickAt: string }>({ name: 'lianjie_ticks_abandoned', text: abandonedSql, values: [now, limit] });
+    async abandoned(now, limit, installIds) {
+      const { rows } = await pool.query<{ installId: string; triggerId: string; tickAt: string }>({
+        name: 'lianjie_ticks_abandoned', text: abandonedSql, values: [now, limit, installIds],
+      });
       return rows.map((r) => ({ installId: r.installId, triggerId: r.triggerId, tickAt: Number(r.tickAt) }));
+    },
+    async prune(before) {
+      const { rowCount } = await pool.query({ name: 'lianjie_ticks_prune', text: pruneSql, values: [before] });
+      return rowCount ?? 0;
     },
   };
 }

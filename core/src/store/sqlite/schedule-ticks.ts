@@ -14,8 +14,11 @@ export function createSqliteScheduleTicks(sqlite: Database.Database): ScheduleTi
     async done(tick, owner, failure) {
       return s().done.run({ ...tick, owner, now: Date.now(), failure: failure ? JSON.stringify(failure) : null }).changes > 0;
     },
-    async abandoned(now, limit) {
-      return s().abandoned.all({ now, limit }) as ScheduleTick[];
+    async abandoned(now, limit, installIds) {
+      return s().abandoned.all({ now, limit, installIds: JSON.stringify(installIds) }) as ScheduleTick[];
+    },
+    async prune(before) {
+      return s().prune.run({ before }).changes;
     },
   };
 }
@@ -34,7 +37,9 @@ function prepare(sqlite: Database.Database) {
     ),
     abandoned: sqlite.prepare(
       `SELECT install_id AS installId, trigger_id AS triggerId, tick_at AS tickAt FROM schedule_ticks
-       WHERE done_at IS NULL AND claimed_until < @now ORDER BY claimed_until LIMIT @limit`,
+       WHERE done_at IS NULL AND claimed_until < @now AND install_id IN (SELECT value FROM json_each(@installIds))
+       ORDER BY claimed_until LIMIT @limit`,
     ),
+    prune: sqlite.prepare('DELETE FROM schedule_ticks WHERE done_at < @before'),
   };
 }

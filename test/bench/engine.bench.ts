@@ -27,6 +27,9 @@ const workflow = (tenantId: string) => ({
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
+/** The executor's settings: the host's defaults unless --concurrency / --per-tenant say otherwise. */
+const engineSettings = { concurrency: 64, perTenant: 16 };
+
 let counter = 0;
 /** Stores `n` canonical events (through the inbox, as the decoder would) spread over the tenants; answers when each was stored. */
 async function storeEvents(store: Store, n: number): Promise<Map<string, number>> {
@@ -71,7 +74,7 @@ async function prepare(url: string, runner: PluginRunner): Promise<{ store: Stor
   for (const t of tenants) await store.workflows().apply(t, 'bench', JSON.stringify(workflow(t)));
   const engine = createEngine({
     store, installs, runner, logger: createLogger('warn'), timezones: new Map(),
-    config: { concurrency: 64, perTenant: 16, leaseMs: 30_000, retentionDays: 30 },
+    config: { ...engineSettings, leaseMs: 30_000, retentionDays: 30 },
   });
   return { store, engine, installs };
 }
@@ -140,7 +143,15 @@ async function baseline(runner: PluginRunner, runs: number, install: Install): P
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '3000' }, seconds: { type: 'string', default: '5' }, pg: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '3000' }, seconds: { type: 'string', default: '5' }, pg: { type: 'string' },
+      concurrency: { type: 'string', default: '64' }, 'per-tenant': { type: 'string', default: '16' },
+    },
+  });
+  engineSettings.concurrency = Number(values.concurrency);
+  engineSettings.perTenant = Number(values['per-tenant']);
   const runs = Number(values.runs);
   const seconds = Number(values.seconds);
   const pgUrl = values.pg ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -150,7 +161,8 @@ export async function main(argv: string[]): Promise<void> {
   const registry = createCapabilityRegistry([createLogCapability(createLogger('warn'))], { logger: createLogger('warn') });
   const runner = createPluginRunner({ size: 2, capabilities: registry });
   const dir = mkdtempSync(path.join(tmpdir(), 'lianjie-bench-engine-'));
-  console.log(`engine bench: ${runs} runs of 3 sandboxed no-op actions, 8 tenants, 2 sandbox workers, executor concurrency 64`);
+  console.log(`engine bench: ${runs} runs of 3 sandboxed no-op actions, 8 tenants, 2 sandbox workers, ` +
+    `executor concurrency ${engineSettings.concurrency} (${engineSettings.perTenant} per tenant)`);
   try {
     await baseline(runner, 200, testInstall(plugin, 'warm')); // warm the workers and the isolate cache
     const baselinePerSec = await baseline(runner, runs, testInstall(plugin, 'base'));

@@ -2,7 +2,7 @@
 // whether the steps it names have run by the time it is evaluated.
 import { isLianjieError, type ErrorDetail } from '../../errors.ts';
 import { compileExpression, compileMapping } from '../expressions/compile.ts';
-import { referencedSteps, templateTexts, type ExpressionText } from './scan.ts';
+import { referencedItemNames, referencedSteps, templateTexts, type ExpressionText } from './scan.ts';
 import { field, isObject, type StepAt } from './walk.ts';
 
 export interface ExpressionSite {
@@ -83,4 +83,14 @@ function otherArm(a: StepAt, b: StepAt): string | undefined {
   let i = 0;
   while (chainA[i] === chainB[i]) i++;
   return chainA[i]!.list !== chainB[i]!.list && i > 0 ? chainA[i - 1]!.pointer : undefined;
+}
+
+/** `item` and `index` exist only for the steps inside a forEach body (not for the forEach's own `items`). */
+export function itemProblems(sites: readonly ExpressionSite[]): ErrorDetail[] {
+  return sites.flatMap((site) => {
+    if (site.owner?.ancestors.some((a) => a.kinds.includes('forEach'))) return [];
+    return texts(site).flatMap(({ pointer, source }) => referencedItemNames(source).map((name) => ({
+      pointer, message: `reads \`${name}\`, which exists only in the steps of a forEach body`,
+    })));
+  });
 }

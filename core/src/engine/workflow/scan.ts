@@ -38,3 +38,12 @@ export function referencedSteps(source: string): string[] {
   const code = source.replace(quotedOrComment, (text) => ' '.repeat(text.length));
   return [...new Set([...code.matchAll(stepReference)].map((m) => m[1] ?? m[2]!))];
 }
+
+// `item` or `index` as the start of a path (not `x.item`, not `$item`).
+const itemReference = /(?<![\w$.])(?:\$\.)?(item|index)(?![\w$])/g;
+
+/** Which of the forEach names `item` and `index` `source` reads, each once. */
+export function referencedItemNames(source: string): string[] {
+  const code = source.replace(quotedOrComment, (text) => ' '.repeat(text.length));
+  return [...new Set([...code.matchAll(itemReference)].map((m) => m[1]!))];
+}

@@ -102,7 +102,7 @@ describe('literal wait times', () => {
       .not.toThrow();
   });
 
-  it.each(['tomorrow', '2026-12-01', '2026-12-01T09:00:00', '2026-13-01T09:00:00Z'])('refuses %j', (until) => {
+  it.each(['tomorrow', '2026-12-01', '2026-12-01T09:00:00', '2026-13-01T09:00:00Z', '2026-02-30T09:00:00+08:00'])('refuses %j', (until) => {
     expect(problems(workflowOf([{ id: 'w', wait: { until } }]))).toEqual([
       { pointer: '/steps/0/wait/until', message: 'must be an RFC 3339 timestamp with an offset, such as 2026-12-01T09:00:00+08:00, or a {{ expression }}' },
     ]);
@@ -129,6 +129,20 @@ describe('references to steps in expressions', () => {
 
   it('ignores steps.x inside string literals', () => {
     expect(() => validateWorkflow(workflowOf([send('a', { text: '{{ "see steps.z" }}' }, { if: "'steps.z' = 'x'" })]), installs)).not.toThrow();
+  });
+});
+
+describe('item and index', () => {
+  it('are readable in the steps of a forEach body, and nowhere else', () => {
+    expect(problems(workflowOf([
+      send('a', { text: '{{ item }}' }, { if: 'index > 0' }),
+      { id: 'each', forEach: { items: '{{ [item] }}', steps: [send('b', { text: '{{ item.name }} #{{ index }}' }, { if: 'trigger.data.index = index' })] } },
+    ], { trigger: { event: 'wecom.external_contact.add', if: '$exists(item)' } }))).toEqual([
+      { pointer: '/trigger/if', message: 'reads `item`, which exists only in the steps of a forEach body' },
+      { pointer: '/steps/0/input/text', message: 'reads `item`, which exists only in the steps of a forEach body' },
+      { pointer: '/steps/0/if', message: 'reads `index`, which exists only in the steps of a forEach body' },
+      { pointer: '/steps/1/forEach/items', message: 'reads `item`, which exists only in the steps of a forEach body' },
+    ]);
   });
 });
 

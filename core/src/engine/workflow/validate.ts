@@ -3,7 +3,7 @@ import { LianjieError, type ErrorDetail } from '../../errors.ts';
 import type { Workflow } from '../../generated/workflow.ts';
 import { summarize } from '../../plugins/summary.ts';
 import type { Install } from '../../plugins/types.ts';
-import { compileProblems, expressionSites, referenceProblems } from './expressions.ts';
+import { compileProblems, expressionSites, itemProblems, referenceProblems } from './expressions.ts';
 import { installedProblems } from './installed.ts';
 import { schemaProblems } from './schema-problems.ts';
 import { stepRuleProblems } from './step-rules.ts';
@@ -31,6 +31,7 @@ export function validateWorkflow(value: unknown, installs: readonly Install[], o
     ...installedProblems(workflow, steps, installs),
     ...compileProblems(sites),
     ...referenceProblems(sites, steps),
+    ...itemProblems(sites),
   ];
   // Where the schema already found a value wrong, what the rules say about it adds nothing.
   const reported = new Set(schema.map((d) => d.pointer));

@@ -1,4 +1,5 @@
 // Run history as the CLI and the API present it: runs and steps as JSON, time filters, cancelling and replaying.
+import { isCalendarDate } from '../../calendar.ts';
 import { LianjieError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { activeRunStatuses, type RunStatus, type StepRecord, type Store, type StoredRun } from '../../store/types.ts';
@@ -31,12 +32,6 @@ export function parseTimeFilter(value: string): number | undefined {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`)
     : /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) ? Date.parse(value) : NaN;
   return Number.isNaN(ms) || !isCalendarDate(value.slice(0, 10)) ? undefined : ms;
-}
-
-/** True when YYYY-MM-DD names a day that exists: parsed and printed again, it comes back unchanged. */
-function isCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
 }
 
 export async function getRun(store: Store, runId: string): Promise<StoredRun> {

@@ -1,4 +1,5 @@
 // Rules about steps the schema cannot express: ids unique across nesting, goto targets, literal wait times.
+import { isCalendarDate } from '../../calendar.ts';
 import type { ErrorDetail } from '../../errors.ts';
 import { field, isObject, type StepAt } from './walk.ts';
 
@@ -47,10 +48,4 @@ function untilProblems(steps: readonly StepAt[]): ErrorDetail[] {
     if (rfc3339.test(until) && !Number.isNaN(Date.parse(until)) && isCalendarDate(until.slice(0, 10))) return [];
     return [{ pointer: `${at.pointer}/wait/until`, message: 'must be an RFC 3339 timestamp with an offset, such as 2026-12-01T09:00:00+08:00, or a {{ expression }}' }];
   });
-}
-
-/** True when YYYY-MM-DD names a day that exists: Date.parse rolls 2026-02-30 over to March 2 instead of refusing it. */
-function isCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
 }

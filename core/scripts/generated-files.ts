@@ -14,18 +14,23 @@ export interface GeneratedFile {
   render(): Promise<string>;
 }
 
+/** Types the plugin SDK ships, into sdk/src/generated/<name>.ts: the SDK depends on the schemas, not on core. */
+const sdkSchemas = ['plugin-manifest', 'capabilities/store', 'capabilities/http', 'capabilities/log'];
+
+const render = (name: string, extra: { unreachableDefinitions?: boolean } = {}) => () =>
+  compileFromFile(schemaPath(`${name}.schema.json`), {
+    cwd: schemasDir,
+    bannerComment: banner.replace('%s', `${name}.schema.json`),
+    additionalProperties: false,
+    strictIndexSignatures: true,
+    maxItems: -1,
+    style: { singleQuote: true },
+    ...extra,
+  });
+
 export const generatedFiles: GeneratedFile[] = [
   { path: 'docs/errors.md', render: async () => renderErrorTable() },
-  ...typedSchemas.map((name) => ({
-    path: `core/src/generated/${name}.ts`,
-    render: () =>
-      compileFromFile(schemaPath(`${name}.schema.json`), {
-        cwd: schemasDir,
-        bannerComment: banner.replace('%s', `${name}.schema.json`),
-        additionalProperties: false,
-        strictIndexSignatures: true,
-        maxItems: -1,
-        style: { singleQuote: true },
-      }),
-  })),
+  ...typedSchemas.map((name) => ({ path: `core/src/generated/${name}.ts`, render: render(name) })),
+  // A capability schema is only $defs (one per method's arguments): every one of them becomes a type.
+  ...sdkSchemas.map((name) => ({ path: `sdk/src/generated/${name.replace('capabilities/', 'capability-')}.ts`, render: render(name, { unreachableDefinitions: true }) })),
 ];

@@ -1,0 +1,51 @@
+// What a handler receives as `ctx`: the install's config, the idempotency key of a workflow step, and the host
+// capabilities the install was granted. Calling a capability the install was not granted throws capability.denied.
+import type * as Http from './generated/capability-http.ts';
+import type * as Log from './generated/capability-log.ts';
+import type * as Store from './generated/capability-store.ts';
+
+/** A failure the host or a plugin reports: a dotted code, a message, and whether trying again may help. */
+export interface Failure {
+  code: string;
+  message: string;
+  retryable?: boolean;
+}
+
+export interface LogCapability {
+  debug(entry: Log.Entry): Promise<void>;
+  info(entry: Log.Entry): Promise<void>;
+  warn(entry: Log.Entry): Promise<void>;
+  error(entry: Log.Entry): Promise<void>;
+}
+
+/** The install's private key-value store (permission `store`), with key-count and byte quotas. */
+export interface StoreCapability {
+  get(args: Store.Get): Promise<{ found: true; value: unknown } | { found: false; value: null }>;
+  // The schema's `value` is "any JSON value": the generated type narrows it to an object, which it is not.
+  set(args: Omit<Store.Set, 'value'> & { value: unknown }): Promise<{ bytes: number; totalKeys: number; totalBytes: number }>;
+  delete(args: Store.Delete): Promise<{ deleted: boolean }>;
+  list(args: Store.List): Promise<{ keys: string[] }>;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Fetches from the hosts the manifest lists in `http.hosts` (permission `http`); redirects are not followed. */
+export interface HttpCapability {
+  fetch(args: Http.Fetch): Promise<HttpResponse>;
+}
+
+export interface PluginContext<Config = Record<string, unknown>> {
+  /** The install's settings, checked against the manifest's `config` schema, defaults applied. */
+  readonly config: Config;
+  /** `runId:stepPath` when a workflow step calls: the same on every attempt, for effects to be made once. */
+  readonly idempotencyKey?: string;
+  readonly runId?: string;
+  readonly log: LogCapability;
+  readonly store: StoreCapability;
+  readonly http: HttpCapability;
+}

@@ -1,0 +1,67 @@
+// definePlugin: binds a plugin's handlers to the action and trigger ids of its plugin.json, checks that the two
+// agree, and registers the handlers with the sandbox when the bundle runs there.
+import type { PluginContext } from './context.ts';
+import type { PluginManifest } from './generated/plugin-manifest.ts';
+
+/** The types of a plugin's handlers, as `lianjie-plugin types` writes them from plugin.json's schemas. */
+export interface PluginTypes {
+  actions: Record<string, { input: unknown; output: unknown }>;
+  triggers: Record<string, { input: unknown; output: unknown }>;
+  config: unknown;
+}
+
+/** Any plugin: handlers take and return unknown values. */
+export interface UntypedPlugin extends PluginTypes {
+  actions: Record<string, { input: any; output: unknown }>;
+  triggers: Record<string, { input: any; output: unknown }>;
+  config: Record<string, unknown>;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+export type ActionHandler<In, Out, Config> = (input: In, ctx: PluginContext<Config>) => Awaitable<Out>;
+/** A trigger answers its output, or null when there is nothing to start. */
+export type TriggerHandler<In, Out, Config> = (input: In, ctx: PluginContext<Config>) => Awaitable<Out | null>;
+
+export interface PluginHandlers<T extends PluginTypes> {
+  actions: { [K in keyof T['actions']]: ActionHandler<T['actions'][K]['input'], T['actions'][K]['output'], T['config']> };
+  triggers?: { [K in keyof T['triggers']]: TriggerHandler<T['triggers'][K]['input'], T['triggers'][K]['output'], T['config']> };
+}
+
+export interface DefinedPlugin<T extends PluginTypes = UntypedPlugin> {
+  manifest: PluginManifest;
+  actions: PluginHandlers<T>['actions'];
+  triggers: NonNullable<PluginHandlers<T>['triggers']>;
+}
+
+/** The sandbox's registration hook, present only inside a plugin isolate. */
+interface SandboxGlobal {
+  lianjie?: { register(plugin: { actions: object; triggers: object }): void };
+}
+
+/**
+ * Checks that every action and trigger of `manifest` has a handler and every handler an id in `manifest` (throwing
+ * one error that lists every mismatch), then registers the handlers with the sandbox when running inside one.
+ * Answers the plugin, so tests can call its handlers directly.
+ */
+export function definePlugin<T extends PluginTypes = UntypedPlugin>(manifest: PluginManifest, handlers: PluginHandlers<T>): DefinedPlugin<T> {
+  const triggers = (handlers.triggers ?? {}) as NonNullable<PluginHandlers<T>['triggers']>;
+  const problems = [
+    ...mismatches('action', manifest.actions.map((a) => a.id), handlers.actions),
+    ...mismatches('trigger', manifest.triggers.map((t) => t.id), triggers),
+  ];
+  if (problems.length > 0) throw new Error(`${manifest.id}: ${problems.join('; ')}`);
+  const plugin: DefinedPlugin<T> = { manifest, actions: handlers.actions, triggers };
+  const sandbox = (globalThis as SandboxGlobal).lianjie;
+  if (sandbox) sandbox.register({ actions: plugin.actions, triggers: plugin.triggers });
+  return plugin;
+}
+
+function mismatches(kind: string, ids: readonly string[], handlers: object): string[] {
+  const given = Object.keys(handlers);
+  return [
+    ...ids.filter((id) => !given.includes(id)).map((id) => `${kind} "${id}" in plugin.json has no handler`),
+    ...given.filter((id) => !ids.includes(id)).map((id) => `${kind} handler "${id}" has no ${kind} of that id in plugin.json`),
+    ...given.filter((id) => typeof (handlers as Record<string, unknown>)[id] !== 'function').map((id) => `${kind} handler "${id}" is not a function`),
+  ];
+}

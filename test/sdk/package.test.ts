@@ -1,0 +1,63 @@
+// @lianjie/sdk as an ISV gets it: packed by npm (which builds it), installed from the tarball into a project outside
+// the workspace, type-checked there by TypeScript and run by Node. `npm publish --dry-run` accepts it, and the tarball
+// holds the built files only.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshTempDir, type TempDir } from '../support/tmp.ts';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const sdk = path.join(repo, 'sdk');
+const bin = path.join(repo, 'node_modules/.bin');
+// npm runs the package's scripts (tsc) with the workspace's tools; the pinned Node runs everything.
+const env = { ...process.env, PATH: `${path.dirname(process.execPath)}:${bin}:${process.env.PATH}` };
+const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('the @lianjie/sdk package', () => {
+  let tmp: TempDir;
+  let tarball: string;
+  beforeAll(async () => {
+    tmp = await freshTempDir('lianjie-sdk-pack-');
+    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp.file('')], sdk)) as { filename: string; files: { path: string }[] }[];
+    tarball = tmp.file(packed[0]!.filename);
+  }, 120_000);
+  afterAll(() => tmp?.remove());
+
+  it('packs the built module, its declarations and README, and nothing else', () => {
+    const listed = JSON.parse(npm(['pack', '--dry-run', '--json'], sdk)) as { files: { path: string }[] }[];
+    const files = listed[0]!.files.map((f) => f.path);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('README.md');
+    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
+    expect(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    npm(['publish', '--dry-run'], sdk);
+  }, 120_000);
+
+  it('installs outside the workspace, type-checks in a plugin project and runs there', () => {
+    const project = tmp.file('isv');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'isv-plugin', private: true, type: 'module' }));
+    npm(['install', '--no-audit', '--no-fund', '--offline', tarball], project);
+    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false },
+      include: ['plugin.ts'],
+    }));
+    writeFileSync(path.join(project, 'plugin.ts'), `
+      import { definePlugin, type PluginManifest } from '@lianjie/sdk';
+      const manifest = { id: 'isv.hello', version: '1.0.0', engine: '^1', name: { en: 'Hello' }, vendor: 'ISV', permissions: [], triggers: [],
+        actions: [{ id: 'hello', input: { type: 'object' }, output: { type: 'object' } }] } as PluginManifest;
+      interface Types { actions: { hello: { input: { name: string }; output: { text: string } } }; triggers: {}; config: {} }
+      export const plugin = definePlugin<Types>(manifest, { actions: { hello: (input) => ({ text: 'Hello, ' + input.name }) } });
+    `);
+    execFileSync(path.join(bin, 'tsc'), ['-p', project], { env, encoding: 'utf8' });
+    writeFileSync(path.join(project, 'run.mjs'), `
+      import { definePlugin } from '@lianjie/sdk';
+      const manifest = { id: 'isv.hello', actions: [{ id: 'hello' }], triggers: [] };
+      const plugin = definePlugin(manifest, { actions: { hello: (input) => ({ text: 'Hello, ' + input.name }) } });
+      console.log(JSON.stringify(await plugin.actions.hello({ name: 'Li' })));
+    `);
+    expect(execFileSync(process.execPath, ['run.mjs'], { cwd: project, env, encoding: 'utf8' }).trim()).toBe('{"text":"Hello, Li"}');
+  }, 120_000);
+});

@@ -31,6 +31,7 @@ describe('the @lianjie/sdk package', () => {
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('README.md');
     expect(files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
+    expect(files).toContain('dist/cli/main.js');
     expect(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     npm(['publish', '--dry-run'], sdk);
   }, 120_000);
@@ -39,7 +40,7 @@ describe('the @lianjie/sdk package', () => {
     const project = tmp.file('isv');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'isv-plugin', private: true, type: 'module' }));
-    npm(['install', '--no-audit', '--no-fund', '--offline', tarball], project);
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
     writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false },
       include: ['plugin.ts'],
@@ -59,5 +60,7 @@ describe('the @lianjie/sdk package', () => {
       console.log(JSON.stringify(await plugin.actions.hello({ name: 'Li' })));
     `);
     expect(execFileSync(process.execPath, ['run.mjs'], { cwd: project, env, encoding: 'utf8' }).trim()).toBe('{"text":"Hello, Li"}');
+    // The CLI comes with it, built to JavaScript.
+    expect(execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), ['--help'], { cwd: project, env, encoding: 'utf8' })).toContain('usage: lianjie-plugin');
   }, 120_000);
 });

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `lianjie-plugin`: the plugin author's command line.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPlugin } from './build.ts';
+import { readPluginDir } from './plugin-dir.ts';
+import { writePluginTypes } from './types.ts';
+
+const usage = `usage: lianjie-plugin <command> [dir]
+
+commands:
+  types [dir]   write src/plugin-types.ts from plugin.json's schemas (for definePlugin<PluginTypes>)
+  build [dir]   bundle src/index.ts into dist/plugin.js, with a source map and dist/plugin.js.sha256
+
+dir defaults to the current folder.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const [command, dirArg, ...extra] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 1;
+  }
+  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+  const dir = readPluginDir(path.resolve(dirArg ?? '.'));
+  switch (command) {
+    case 'types': {
+      const file = await writePluginTypes(dir);
+      console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
+      return 0;
+    }
+    case 'build': {
+      console.log(`building ${dir.manifest.id}@${dir.manifest.version} …`);
+      const built = await buildPlugin(dir);
+      console.log(`wrote ${path.relative(process.cwd(), built.bundle)} (${built.bytes} bytes, sha256 ${built.sha256.slice(0, 12)}…)`);
+      return 0;
+    }
+    default:
+      throw new Error(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(`lianjie-plugin: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,4 +1,5 @@
 // Every generated file and how to render it; `npm run gen` writes them, a test checks they are fresh.
+import { readFile } from 'node:fs/promises';
 import { compileFromFile } from 'json-schema-to-typescript';
 import { renderErrorTable } from '../src/error-table.ts';
 import { schemaPath, schemasDir } from '../src/schema/paths.ts';
@@ -33,4 +34,6 @@ export const generatedFiles: GeneratedFile[] = [
   ...typedSchemas.map((name) => ({ path: `core/src/generated/${name}.ts`, render: render(name) })),
   // A capability schema is only $defs (one per method's arguments): every one of them becomes a type.
   ...sdkSchemas.map((name) => ({ path: `sdk/src/generated/${name.replace('capabilities/', 'capability-')}.ts`, render: render(name, { unreachableDefinitions: true }) })),
+  // The schemas themselves, for `lianjie-plugin validate`: the published SDK carries them, byte for byte.
+  ...sdkSchemas.map((name) => ({ path: `sdk/schemas/${name}.schema.json`, render: () => readFile(schemaPath(`${name}.schema.json`), 'utf8') })),
 ];

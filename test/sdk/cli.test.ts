@@ -88,6 +88,28 @@ describe('lianjie-plugin types and build', () => {
     }
   });
 
+  it('validate: passes the built plugin, and names each problem of a manifest or bundle that does not agree', () => {
+    expect(pluginCli(['validate'], project)).toMatchObject({ status: 0, stdout: 'ok: isv.greeter@1.0.0 (1 actions, 1 triggers)\n' });
+
+    const broken = tmp.file('broken');
+    mkdirSync(path.join(broken, 'dist'), { recursive: true });
+    writeFileSync(path.join(broken, 'plugin.json'), JSON.stringify({ ...manifest, engine: '^2', vendor: undefined, colour: 'red' }));
+    const schema = pluginCli(['validate'], broken);
+    expect(schema.status).toBe(1);
+    expect(schema.stderr).toContain('  /vendor: is required\n');
+    expect(schema.stderr).toContain('  /colour: is not an allowed key here\n');
+
+    writeFileSync(path.join(broken, 'plugin.json'), JSON.stringify({ ...manifest, engine: '^2' }));
+    writeFileSync(path.join(broken, 'dist/plugin.js'), 'lianjie.register({ actions: { greet() {}, shout() {} }, triggers: {} });');
+    expect(pluginCli(['validate'], broken)).toMatchObject({
+      status: 1,
+      stderr: `lianjie-plugin: ${path.join(broken, 'plugin.json')} has 3 problems\n` +
+        '  /engine: does not include engine 1.0.0, which this SDK builds for\n' +
+        '  /actions: the bundle has a handler "shout" that plugin.json does not declare\n' +
+        '  /triggers/0/id: "payment" has no handler in the bundle\n',
+    });
+  });
+
   it('fails with one line and exit 1: no plugin.json, a source that does not build, an unknown command', () => {
     expect(pluginCli(['build'], tmp.file(''))).toMatchObject({ status: 1, stderr: `lianjie-plugin: no plugin.json in ${tmp.file('')}\n` });
     writeFileSync(path.join(project, 'src/index.ts'), 'const x = ;');

@@ -1,6 +1,6 @@
 // @lianjie/sdk as an ISV gets it: packed by npm (which builds it), installed from the tarball into a project outside
 // the workspace, type-checked there by TypeScript and run by Node. `npm publish --dry-run` accepts it, and the tarball
-// holds the built files only.
+// holds the built files and the schemas `lianjie-plugin validate` checks against, nothing else.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,8 @@ describe('the @lianjie/sdk package', () => {
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('README.md');
-    expect(files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
+    expect(files.filter((f) => !f.startsWith('dist/') && !f.startsWith('schemas/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
+    expect(files).toContain('schemas/plugin-manifest.schema.json');
     expect(files).toContain('dist/cli/main.js');
     expect(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     npm(['publish', '--dry-run'], sdk);

@@ -5,12 +5,16 @@ import { parseArgs } from 'node:util';
 import { buildPlugin } from './build.ts';
 import { readPluginDir } from './plugin-dir.ts';
 import { writePluginTypes } from './types.ts';
+import { validatePlugin } from './validate.ts';
 
 const usage = `usage: lianjie-plugin <command> [dir]
 
 commands:
   types [dir]   write src/plugin-types.ts from plugin.json's schemas (for definePlugin<PluginTypes>)
   build [dir]   bundle src/index.ts into dist/plugin.js, with a source map and dist/plugin.js.sha256
+  validate [dir]
+                check plugin.json against the manifest schema, its engine range, and the bundle's handlers
+                against its action and trigger ids; prints "ok: <id>@<version>" or one line per problem
 
 dir defaults to the current folder.`;
 
@@ -34,6 +38,17 @@ export async function main(argv: string[]): Promise<number> {
       const built = await buildPlugin(dir);
       console.log(`wrote ${path.relative(process.cwd(), built.bundle)} (${built.bytes} bytes, sha256 ${built.sha256.slice(0, 12)}…)`);
       return 0;
+    }
+    case 'validate': {
+      const problems = validatePlugin(dir);
+      if (problems.length === 0) {
+        const { manifest } = dir;
+        console.log(`ok: ${manifest.id}@${manifest.version} (${manifest.actions.length} actions, ${manifest.triggers.length} triggers)`);
+        return 0;
+      }
+      console.error(`lianjie-plugin: ${path.join(dir.root, 'plugin.json')} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+      for (const p of problems) console.error(`  ${p.pointer}: ${p.message}`);
+      return 1;
     }
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);

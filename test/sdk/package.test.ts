@@ -64,4 +64,19 @@ describe('the @lianjie/sdk package', () => {
     // The CLI comes with it, built to JavaScript.
     expect(execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), ['--help'], { cwd: project, env, encoding: 'utf8' })).toContain('usage: lianjie-plugin');
   }, 120_000);
+
+  it('takes a new ISV from init to an action running in a host: init, install, build, validate, plugin invoke', () => {
+    const tool = (project: string, args: string[]) => execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), args, { cwd: project, env, encoding: 'utf8' });
+    const isv = tmp.file('isv');
+    expect(execFileSync(path.join(isv, 'node_modules/.bin/lianjie-plugin'), ['init', 'acme.hello'], { cwd: tmp.file(''), env, encoding: 'utf8' }))
+      .toContain('created acme.hello: plugin.json, src/index.ts');
+    const project = tmp.file('acme.hello');
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], project);
+    expect(tool(project, ['build'])).toMatch(/wrote dist\/plugin\.js/);
+    expect(tool(project, ['validate']).trim()).toBe('ok: acme.hello@1.0.0 (1 actions, 0 triggers)');
+    const invoked = execFileSync(process.execPath, ['--no-node-snapshot', path.join(repo, 'core/src/cli/main.ts'), 'plugin', 'invoke', project, 'hello', '--input', '{"name":"Li"}'], {
+      cwd: project, env, encoding: 'utf8',
+    });
+    expect(JSON.parse(invoked)).toEqual({ ok: true, output: { text: 'Hello, Li' } });
+  }, 180_000);
 });

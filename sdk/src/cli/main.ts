@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlugin } from './build.ts';
+import { initPlugin } from './init.ts';
 import { readPluginDir } from './plugin-dir.ts';
 import { writePluginTypes } from './types.ts';
 import { validatePlugin } from './validate.ts';
@@ -10,6 +11,7 @@ import { validatePlugin } from './validate.ts';
 const usage = `usage: lianjie-plugin <command> [dir]
 
 commands:
+  init <id>     a new plugin project in ./<id> (a reverse-domain id such as acme.birthday-reminder)
   types [dir]   write src/plugin-types.ts from plugin.json's schemas (for definePlugin<PluginTypes>)
   build [dir]   bundle src/index.ts into dist/plugin.js, with a source map and dist/plugin.js.sha256
   validate [dir]
@@ -26,6 +28,12 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+  if (command === 'init') {
+    if (!dirArg) throw new Error('init needs the plugin id: lianjie-plugin init acme.birthday-reminder');
+    const root = await initPlugin(dirArg, process.cwd());
+    console.log(`created ${path.relative(process.cwd(), root)}: plugin.json, src/index.ts, src/plugin-types.ts, package.json, tsconfig.json, README.md`);
+    return 0;
+  }
   const dir = readPluginDir(path.resolve(dirArg ?? '.'));
   switch (command) {
     case 'types': {

@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { list } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapabilityRegistry } from '../../core/src/capabilities/registry.ts';
 import { createLogCapability } from '../../core/src/capabilities/log.ts';
@@ -108,6 +109,21 @@ describe('lianjie-plugin types and build', () => {
         '  /actions: the bundle has a handler "shout" that plugin.json does not declare\n' +
         '  /triggers/0/id: "payment" has no handler in the bundle\n',
     });
+  });
+
+  it('pack: a tarball of the manifest, the bundle and its checksum, the same bytes every time; nothing for an invalid plugin', async () => {
+    const packed = pluginCli(['pack'], project);
+    expect(packed).toMatchObject({ status: 0, stdout: 'packing isv.greeter@1.0.0 …\nwrote isv.greeter-1.0.0.tgz (plugin.json, dist/plugin.js, dist/plugin.js.sha256)\n' });
+    const tarball = path.join(project, 'isv.greeter-1.0.0.tgz');
+    const entries: string[] = [];
+    await list({ file: tarball, onReadEntry: (entry) => { entries.push(entry.path); } });
+    expect(entries).toEqual(['plugin.json', 'dist/plugin.js', 'dist/plugin.js.sha256']);
+    const first = readFileSync(tarball);
+    pluginCli(['pack'], project);
+    expect(readFileSync(tarball).equals(first)).toBe(true);
+    const refused = pluginCli(['pack'], tmp.file('broken'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('/engine: does not include engine 1.0.0');
   });
 
   it('fails with one line and exit 1: no plugin.json, a source that does not build, an unknown command', () => {

@@ -65,7 +65,7 @@ describe('the @lianjie/sdk package', () => {
     expect(execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), ['--help'], { cwd: project, env, encoding: 'utf8' })).toContain('usage: lianjie-plugin');
   }, 120_000);
 
-  it('takes a new ISV from init to an action running in a host: init, install, build, validate, plugin invoke', () => {
+  it('takes a new ISV from init to an action running in a host: init, install, build, validate, pack, plugin invoke', () => {
     const tool = (project: string, args: string[]) => execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), args, { cwd: project, env, encoding: 'utf8' });
     const isv = tmp.file('isv');
     expect(execFileSync(path.join(isv, 'node_modules/.bin/lianjie-plugin'), ['init', 'acme.hello'], { cwd: tmp.file(''), env, encoding: 'utf8' }))
@@ -74,6 +74,7 @@ describe('the @lianjie/sdk package', () => {
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], project);
     expect(tool(project, ['build'])).toMatch(/wrote dist\/plugin\.js/);
     expect(tool(project, ['validate']).trim()).toBe('ok: acme.hello@1.0.0 (1 actions, 0 triggers)');
+    expect(tool(project, ['pack'])).toContain('wrote acme.hello-1.0.0.tgz (plugin.json, dist/plugin.js, dist/plugin.js.sha256, README.md)');
     const invoked = execFileSync(process.execPath, ['--no-node-snapshot', path.join(repo, 'core/src/cli/main.ts'), 'plugin', 'invoke', project, 'hello', '--input', '{"name":"Li"}'], {
       cwd: project, env, encoding: 'utf8',
     });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPlugin } from './build.ts';
 import { initPlugin } from './init.ts';
+import { packPlugin } from './pack.ts';
 import { readPluginDir } from './plugin-dir.ts';
 import { writePluginTypes } from './types.ts';
 import { validatePlugin } from './validate.ts';
@@ -17,6 +18,7 @@ commands:
   validate [dir]
                 check plugin.json against the manifest schema, its engine range, and the bundle's handlers
                 against its action and trigger ids; prints "ok: <id>@<version>" or one line per problem
+  pack [dir]    validate, then write <id>-<version>.tgz: plugin.json, dist/plugin.js, its sha256, README.md
 
 dir defaults to the current folder.`;
 
@@ -49,18 +51,27 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'validate': {
       const problems = validatePlugin(dir);
-      if (problems.length === 0) {
-        const { manifest } = dir;
-        console.log(`ok: ${manifest.id}@${manifest.version} (${manifest.actions.length} actions, ${manifest.triggers.length} triggers)`);
-        return 0;
-      }
-      console.error(`lianjie-plugin: ${path.join(dir.root, 'plugin.json')} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-      for (const p of problems) console.error(`  ${p.pointer}: ${p.message}`);
-      return 1;
+      if (problems.length > 0) return reportProblems(dir, problems);
+      const { manifest } = dir;
+      console.log(`ok: ${manifest.id}@${manifest.version} (${manifest.actions.length} actions, ${manifest.triggers.length} triggers)`);
+      return 0;
+    }
+    case 'pack': {
+      console.log(`packing ${dir.manifest.id}@${dir.manifest.version} …`);
+      const packed = await packPlugin(dir);
+      if (!packed.ok) return reportProblems(dir, packed.problems);
+      console.log(`wrote ${path.relative(process.cwd(), packed.file)} (${packed.files.join(', ')})`);
+      return 0;
     }
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);
   }
+}
+
+function reportProblems(dir: { root: string }, problems: readonly { pointer: string; message: string }[]): number {
+  console.error(`lianjie-plugin: ${path.join(dir.root, 'plugin.json')} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
+  for (const p of problems) console.error(`  ${p.pointer}: ${p.message}`);
+  return 1;
 }
 
 try {

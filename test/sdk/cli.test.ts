@@ -1,5 +1,5 @@
-// `lianjie-plugin types` and `build` on a plugin project: generated types that make the compiler hold handlers to
-// plugin.json's schemas, and a bundle the host loads and runs in its sandbox.
+// `lianjie-plugin` on a plugin project: generated types that make the compiler hold handlers to plugin.json's schemas,
+// a bundle the host loads and runs in its sandbox, validation, packing, and publishing to a plugins directory.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +39,7 @@ definePlugin<PluginTypes>(manifest as PluginManifest, {
 });
 `;
 
-describe('lianjie-plugin types and build', () => {
+describe('lianjie-plugin', () => {
   let tmp: TempDir;
   let project: string;
   beforeAll(async () => {
@@ -126,13 +126,23 @@ describe('lianjie-plugin types and build', () => {
     expect(refused.stderr).toContain('/engine: does not include engine 1.0.0');
   });
 
+  it('publish --to: unpacks the plugin into a plugins directory the host loads from, once per version', async () => {
+    const plugins = tmp.file('plugins');
+    const published = pluginCli(['publish', '--to', plugins], project);
+    expect(published).toMatchObject({ status: 0, stdout: expect.stringContaining(`published isv.greeter@1.0.0 to ${path.join(plugins, 'isv.greeter@1.0.0')}\n`) });
+    const plugin = await loadPluginDir(path.join(plugins, 'isv.greeter@1.0.0'));
+    expect(plugin.manifest.id).toBe('isv.greeter');
+    expect(pluginCli(['publish', '--to', plugins], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('already exists: a published version is never replaced') });
+    expect(pluginCli(['publish'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('publish needs --to <plugins dir>') });
+  });
+
   it('fails with one line and exit 1: no plugin.json, a source that does not build, an unknown command', () => {
     expect(pluginCli(['build'], tmp.file(''))).toMatchObject({ status: 1, stderr: `lianjie-plugin: no plugin.json in ${tmp.file('')}\n` });
     writeFileSync(path.join(project, 'src/index.ts'), 'const x = ;');
     const broken = pluginCli(['build'], project);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/^lianjie-plugin: build failed: .*src\/index\.ts:1: Unexpected ";"\n$/);
-    expect(pluginCli(['publish'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('unknown command "publish"') });
+    expect(pluginCli(['deploy'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('unknown command "deploy"') });
     expect(pluginCli(['--help'], project)).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: lianjie-plugin') });
   });
 });

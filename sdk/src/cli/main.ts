@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { buildPlugin } from './build.ts';
 import { initPlugin } from './init.ts';
 import { packPlugin } from './pack.ts';
+import { publishPlugin } from './publish.ts';
 import { readPluginDir } from './plugin-dir.ts';
 import { writePluginTypes } from './types.ts';
 import { validatePlugin } from './validate.ts';
@@ -19,11 +20,15 @@ commands:
                 check plugin.json against the manifest schema, its engine range, and the bundle's handlers
                 against its action and trigger ids; prints "ok: <id>@<version>" or one line per problem
   pack [dir]    validate, then write <id>-<version>.tgz: plugin.json, dist/plugin.js, its sha256, README.md
+  publish [dir] --to <plugins dir>
+                pack, then unpack into <plugins dir>/<id>@<version>, where a host's installs can name it
 
 dir defaults to the current folder.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, to: { type: 'string' } },
+  });
   const [command, dirArg, ...extra] = positionals;
   if (values.help || !command) {
     console.log(usage);
@@ -61,6 +66,13 @@ export async function main(argv: string[]): Promise<number> {
       const packed = await packPlugin(dir);
       if (!packed.ok) return reportProblems(dir, packed.problems);
       console.log(`wrote ${path.relative(process.cwd(), packed.file)} (${packed.files.join(', ')})`);
+      return 0;
+    }
+    case 'publish': {
+      if (!values.to) throw new Error('publish needs --to <plugins dir> (publishing to a marketplace is not built yet)');
+      const published = await publishPlugin(dir, path.resolve(values.to));
+      if (!published.ok) return reportProblems(dir, published.problems);
+      console.log(`published ${dir.manifest.id}@${dir.manifest.version} to ${published.target}`);
       return 0;
     }
     default:

@@ -5,9 +5,9 @@ import type { Failure, Result } from '../../sandbox/result.ts';
 import type { RunFailure, StepRecord } from '../../store/types.ts';
 import { evaluateCondition, evaluateMapping } from '../expressions/evaluate.ts';
 import type { ExpressionScope } from '../expressions/scope.ts';
-import type { CompiledExpression, CompiledMapping } from '../expressions/compile.ts';
-import type { Cursor, ItemState, StepResult, StepState, Thread } from './cursor.ts';
+import type { Cursor, StepResult, StepState, Thread } from './cursor.ts';
 import type { PlannedStep, WorkflowPlan } from './plan.ts';
+import { runForEach } from './for-each.ts';
 import { retries, retryDelayMs } from './retry.ts';
 
 export type StepRecordDraft = Omit<StepRecord, 'runId'>;
@@ -51,7 +51,7 @@ export async function interpret(plan: WorkflowPlan, cursor: Cursor, env: RunEnv)
 }
 
 /** The steps a list's expressions can see, and where its step paths start. */
-interface Frame {
+export interface Frame {
   steps: Record<string, StepResult>;
   /** `each[2].` inside item 2 of forEach `each`; '' at the top. */
   path: string;
@@ -59,7 +59,7 @@ interface Frame {
   item?: { value: unknown; index: number };
 }
 
-type ListOutcome =
+export type ListOutcome =
   | { kind: 'done' }
   | { kind: 'stop'; status: 'completed' | 'failed'; failure: RunFailure }
   | { kind: 'failed'; failure: RunFailure }
@@ -69,7 +69,7 @@ type ListOutcome =
 type StepOutcome = ListOutcome | { kind: 'next'; called?: true } | { kind: 'goto'; target: string; called?: true };
 
 /** `ends`: nothing follows this list in the run, so the write of the run's end carries its last step's result. */
-async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Frame, env: RunEnv, ends = false): Promise<ListOutcome> {
+export async function runList(steps: readonly PlannedStep[], thread: Thread, frame: Frame, env: RunEnv, ends = false): Promise<ListOutcome> {
   while (thread.at < steps.length) {
     // A host shutting down hands the run back between steps; it resumes at once elsewhere or after the restart.
     if (!thread.state && env.yielding()) return { kind: 'suspend', until: env.now() };
@@ -93,7 +93,7 @@ async function runStep(step: PlannedStep, thread: Thread, frame: Frame, env: Run
     if (step.if) {
       let holds: boolean;
       try {
-        holds = await evaluateCondition(step.if, scopeFor(frame, env, step), budget);
+        holds = await evaluateCondition(step.if, scopeFor(frame, env, step));
       } catch (error) {
         return failStep(step, frame, env, toFailure(error, path), started, 1);
       }
@@ -129,7 +129,7 @@ async function runStep(step: PlannedStep, thread: Thread, frame: Frame, env: Run
       return finishCompound(step, frame, env, path, outcome, { arm: state.arm });
     }
     case 'forEach': {
-      const outcome = await runForEach(step as Extract<PlannedStep, { kind: 'forEach' }>, state, frame, env, path);
+      const outcome = await runForEach(step as Extract<PlannedStep, { kind: 'forEach' }>, state, frame, env, path, runList);
       return finishCompound(step, frame, env, path, outcome, state.results);
     }
   }
@@ -146,7 +146,7 @@ async function startState(step: PlannedStep, frame: Frame, env: RunEnv, path: st
       case 'action': return { kind: 'action', attempt: 1 };
       case 'wait': return { kind: 'wait', since: env.now(), until: env.now() + step.durationMs };
       case 'waitUntil': {
-        const value = await evaluateMapping(step.until, scopeFor(frame, env, step), budget);
+        const value = await evaluateMapping(step.until, scopeFor(frame, env, step));
         const until = typeof value === 'string' && timestamp.test(value) ? Date.parse(value) : NaN;
         if (Number.isNaN(until)) {
           return { kind: 'failed', failure: { code: 'workflow.wait_invalid', message: `the wait's until gave ${JSON.stringify(value)?.slice(0, 100)}, not an RFC 3339 timestamp with an offset`, step: path } };
@@ -154,18 +154,18 @@ async function startState(step: PlannedStep, frame: Frame, env: RunEnv, path: st
         return { kind: 'wait', since: env.now(), until };
       }
       case 'branch': {
-        const holds = await evaluateCondition(step.condition, scopeFor(frame, env, step), budget);
+        const holds = await evaluateCondition(step.condition, scopeFor(frame, env, step));
         return { kind: 'branch', arm: holds ? 'then' : 'else', thread: { at: 0 } };
       }
       case 'forEach': {
-        const items = await evaluateMapping(step.items, scopeFor(frame, env, step), budget);
+        const items = await evaluateMapping(step.items, scopeFor(frame, env, step));
         if (!Array.isArray(items)) {
           return { kind: 'failed', failure: { code: 'workflow.expression_failed', message: `forEach items gave ${describeType(items)}, not an array`, step: path } };
         }
         return { kind: 'forEach', items, next: 0, running: {}, results: [] };
       }
       case 'stop': {
-        const reason = step.reason === undefined ? undefined : String(await evaluateMapping(step.reason, scopeFor(frame, env, step), budget));
+        const reason = step.reason === undefined ? undefined : String(await evaluateMapping(step.reason, scopeFor(frame, env, step)));
         return { kind: 'stop', status: step.status, reason };
       }
     }
@@ -188,7 +188,7 @@ async function runAction(step: Extract<PlannedStep, { kind: 'action' }>, state: 
   }
   let input: unknown;
   try {
-    input = step.input === undefined ? {} : await evaluateMapping(step.input, scopeFor(frame, env, step, config), budget);
+    input = step.input === undefined ? {} : await evaluateMapping(step.input, scopeFor(frame, env, step, config));
   } catch (error) {
     return failStep(step, frame, env, toFailure(error, path), started, attempt);
   }
@@ -236,61 +236,6 @@ function finishCompound(step: PlannedStep, frame: Frame, env: RunEnv, path: stri
   return { kind: 'next' };
 }
 
-/**
- * Runs the items `concurrency` at a time. An item that waits keeps its slot; when every slot waits, the forEach
- * waits for the earliest. A failure or a stop in one item starts no further items; those in flight finish first.
- */
-async function runForEach(step: Extract<PlannedStep, { kind: 'forEach' }>, state: Extract<StepState, { kind: 'forEach' }>, frame: Frame, env: RunEnv, path: string): Promise<ListOutcome> {
-  const inFlight = new Map<number, Promise<{ index: number; outcome: ListOutcome } | { index: number; thrown: unknown }>>();
-  const waiting = new Map<number, number>();
-  let ending: ListOutcome | undefined;
-  let thrown: { error: unknown } | undefined;
-  const start = (index: number, item: ItemState) => {
-    const itemFrame: Frame = { steps: item.steps, path: `${path}[${index}].`, parent: frame, item: { value: state.items[index], index } };
-    inFlight.set(index, runList(step.body, item.thread, itemFrame, env).then((outcome) => ({ index, outcome }), (error: unknown) => ({ index, thrown: error })));
-  };
-  for (;;) {
-    if (!ending) {
-      for (const [key, item] of Object.entries(state.running)) {
-        const index = Number(key);
-        if (!inFlight.has(index) && !waiting.has(index)) start(index, item);
-      }
-      while (Object.keys(state.running).length < step.concurrency && state.next < state.items.length) {
-        const index = state.next++;
-        const item: ItemState = { thread: { at: 0 }, steps: {} };
-        state.running[index] = item;
-        start(index, item);
-      }
-    }
-    if (inFlight.size === 0) {
-      // A lost lease or a broken database ends the whole run's interpretation, once its items have stopped.
-      if (thrown) throw thrown.error;
-      if (ending) return ending;
-      if (waiting.size > 0) return { kind: 'suspend', until: Math.min(...waiting.values()) };
-      return { kind: 'done' };
-    }
-    const settled = await Promise.race(inFlight.values());
-    const { index } = settled;
-    inFlight.delete(index);
-    if ('thrown' in settled) {
-      thrown ??= { error: settled.thrown };
-      ending ??= { kind: 'done' };
-      continue;
-    }
-    const { outcome } = settled;
-    if (outcome.kind === 'done') {
-      state.results[index] = Object.fromEntries(Object.entries(state.running[index]!.steps).map(([id, r]) => [id, r.output ?? null]));
-      delete state.running[index];
-    } else if (outcome.kind === 'suspend') {
-      waiting.set(index, outcome.until);
-    } else {
-      // The first failure or stop is the one reported; a stop outranks a failure that comes after it.
-      ending ??= outcome;
-    }
-  }
-}
-
-const budget = undefined;
 const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 function scopeFor(frame: Frame, env: RunEnv, step: PlannedStep, config?: Record<string, unknown>): ExpressionScope {
@@ -319,4 +264,3 @@ function describeType(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
-export type { CompiledExpression, CompiledMapping };

@@ -71,6 +71,8 @@ export function createRouter(options: RouterOptions): Router {
   const ttlMs = options.workflowsTtlMs ?? 250;
   const now = options.now ?? Date.now;
   let byTrigger: { at: number; plans: Map<string, WorkflowPlan[]> } | undefined;
+  /** Plans of the latest versions, by `tenant\nworkflow\nversion`, kept from one re-read to the next. */
+  let planned = new Map<string, WorkflowPlan>();
   /** The plugin event triggers of each tenant's installs, by `tenant\nevent type`. */
   const eventTriggerIndex = new Map<string, { install: Install; triggerId: string }[]>();
   for (const install of options.eventTriggers?.installs ?? []) {
@@ -90,18 +92,25 @@ export function createRouter(options: RouterOptions): Router {
   async function enabledWorkflows(): Promise<Map<string, WorkflowPlan[]>> {
     if (byTrigger && now() - byTrigger.at < ttlMs) return byTrigger.plans;
     const plans = new Map<string, WorkflowPlan[]>();
+    const seen = new Map<string, WorkflowPlan>();
     for (const stored of await workflows.listLatest()) {
-      let plan: WorkflowPlan;
-      try {
-        plan = planWorkflow(JSON.parse(stored.definition) as Workflow, stored.version);
-      } catch (error) {
-        logger?.error({ err: error, tenantId: stored.tenantId, workflowId: stored.workflowId }, 'stored workflow does not plan; it is not routed');
-        continue;
+      // A version never changes: its plan (expressions compiled) is made once, not on every re-read.
+      const versionKey = `${stored.tenantId}\n${stored.workflowId}\n${stored.version}`;
+      let plan = planned.get(versionKey);
+      if (!plan) {
+        try {
+          plan = planWorkflow(JSON.parse(stored.definition) as Workflow, stored.version);
+        } catch (error) {
+          logger?.error({ err: error, tenantId: stored.tenantId, workflowId: stored.workflowId }, 'stored workflow does not plan; it is not routed');
+          continue;
+        }
       }
+      seen.set(versionKey, plan);
       if (!plan.enabled) continue;
       const key = `${plan.tenantId}\n${'event' in plan.trigger ? plan.trigger.event : `plugin:${plan.trigger.plugin}`}`;
       plans.set(key, [...(plans.get(key) ?? []), plan]);
     }
+    planned = seen;
     byTrigger = { at: now(), plans };
     return plans;
   }

@@ -5,7 +5,7 @@ export type { HostConfig, TenantConfig, AppConfig, SuiteConfig, InstallConfig } 
 export { LianjieError, isLianjieError, errorCodes, type ErrorCode, type ErrorDetail } from './errors.ts';
 export type { CanonicalEvent, StoredEvent, Store } from './store/types.ts';
 export { createPluginRunner, type PluginRunner, type InvocationContext } from './sandbox/runner.ts';
-export type { Result, Failure } from './sandbox/result.ts';
+export type { Result, Failure } from '../../sdk/src/sandbox/index.ts';
 export { createStandardCapabilities } from './capabilities/standard.ts';
 export { loadPluginDir } from './plugins/load.ts';
 export { loadInstalls } from './plugins/installs.ts';

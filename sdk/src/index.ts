@@ -4,3 +4,5 @@ export { definePlugin } from './define-plugin.ts';
 export type { ActionHandler, DefinedPlugin, PluginHandlers, PluginTypes, TriggerHandler, UntypedPlugin } from './define-plugin.ts';
 export type { Failure, HttpCapability, HttpResponse, LogCapability, PluginContext, StoreCapability } from './context.ts';
 export type { PluginManifest } from './generated/plugin-manifest.ts';
+export type * from './generated/events.ts';
+export type { Result } from './sandbox/result.ts';

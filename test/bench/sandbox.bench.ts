@@ -9,7 +9,7 @@ import { createLogger } from '../../core/src/ops/logger.ts';
 import { parseManifest } from '../../core/src/plugins/manifest.ts';
 import type { Install, LoadedPlugin } from '../../core/src/plugins/types.ts';
 import { createPluginRunner } from '../../core/src/sandbox/runner.ts';
-import { createWorkerRuntime } from '../../core/src/sandbox/worker-runtime.ts';
+import { createWorkerRuntime } from '../../sdk/src/sandbox/worker-runtime.ts';
 
 const handlerSource = `(input) => ({ id: input.id, items: input.items.map((item) => ({ sku: item.sku, qty: item.qty * 2 })), note: input.note })`;
 /** A plugin of about `functions` × 70 bytes of code, shaped like a bundle: many small functions, few run. */

@@ -1,8 +1,7 @@
 // Sandbox workers dying under load: in-flight calls fail as retryable crashes, the pool recovers, crashers are quarantined.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Install } from '../../core/src/plugins/types.ts';
-import type { Result } from '../../core/src/sandbox/result.ts';
-import type { PoolEvent } from '../../core/src/sandbox/pool.ts';
+import type { PoolEvent, Result } from '../../sdk/src/sandbox/index.ts';
 import { createHarness, expectFailure, tenantsOnEveryWorker, workerIndexOf, type Harness } from '../support/runner-harness.ts';
 
 let h: Harness | undefined;

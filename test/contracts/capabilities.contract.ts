@@ -4,7 +4,7 @@ import { createCapabilityRegistry, type CapabilityRegistry } from '../../core/sr
 import { createLogCapability } from '../../core/src/capabilities/log.ts';
 import { createStoreCapability, type StoreQuotas } from '../../core/src/capabilities/store.ts';
 import type { CallScope } from '../../core/src/capabilities/types.ts';
-import type { Result } from '../../core/src/sandbox/result.ts';
+import type { Result } from '../../sdk/src/sandbox/index.ts';
 import type { Store } from '../../core/src/store/types.ts';
 import { captureLogger, type CapturedLog } from '../support/log-capture.ts';
 import type { StoreHandle } from './store.fixtures.ts';

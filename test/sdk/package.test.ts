@@ -33,7 +33,9 @@ describe('the @lianjie/sdk package', () => {
     expect(files.filter((f) => !f.startsWith('dist/') && !f.startsWith('schemas/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
     expect(files).toContain('schemas/plugin-manifest.schema.json');
     expect(files).toContain('dist/cli/main.js');
-    expect(files.filter((f) => /test|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => /\.test(-d)?\.|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files).toContain('dist/runtime/guest-bridge.js');
+    expect(files).toContain('dist/testing/index.js');
     npm(['publish', '--dry-run'], sdk);
   }, 120_000);
 

@@ -4,8 +4,7 @@ import { createStandardCapabilities } from '../../core/src/capabilities/standard
 import { createLogger } from '../../core/src/ops/logger.ts';
 import type { Install } from '../../core/src/plugins/types.ts';
 import type { Limits } from '../../core/src/sandbox/limits.ts';
-import type { Failure, Result } from '../../core/src/sandbox/result.ts';
-import { workerIndexFor } from '../../core/src/sandbox/pool.ts';
+import { workerIndexFor, type Failure, type Result } from '../../sdk/src/sandbox/index.ts';
 import { createPluginRunner, type PluginRunner, type PluginRunnerOptions } from '../../core/src/sandbox/runner.ts';
 import { openStore } from '../../core/src/store/open.ts';
 import type { Store } from '../../core/src/store/types.ts';

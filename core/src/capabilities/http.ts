@@ -12,7 +12,7 @@
 // to recognise.
 import { readCappedStream } from '../read-capped-stream.ts';
 import type { EffectLedger } from '../store/types.ts';
-import { hostLabel, isHostAllowed } from './http-hosts.ts';
+import { hostLabel, isHostAllowed } from '../../../sdk/src/capabilities/http-hosts.ts';
 import { CapabilityFailure, type Capability } from './types.ts';
 
 export interface HttpCapabilityOptions {

@@ -1,7 +1,7 @@
 // The host's door for capability calls: grant check, argument validation, dispatch, and every outcome as a Result.
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { createLogger, type Logger } from '../ops/logger.ts';
-import { failure, type Result } from '../sandbox/result.ts';
+import { failure, type Result } from '../../../sdk/src/sandbox/index.ts';
 import { schemaRegistry, toDetails } from '../schema/validator.ts';
 import { attribution, isCapabilityFailure, type CallScope, type Capability, type CapabilityMethod } from './types.ts';
 

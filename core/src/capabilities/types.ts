@@ -1,5 +1,5 @@
 // The one interface every host capability implements; the registry dispatches plugin calls to them.
-import type { Failure } from '../sandbox/result.ts';
+import type { Failure } from '../../../sdk/src/sandbox/index.ts';
 
 /** Who is calling: one invocation of one install. Capabilities scope everything they touch by it. */
 export interface CallScope {

@@ -7,7 +7,7 @@ import type { Router } from '../engine/run/router.ts';
 import { isLianjieError, LianjieError } from '../errors.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { Install } from '../plugins/types.ts';
-import type { Result } from '../sandbox/result.ts';
+import type { Result } from '../../../sdk/src/sandbox/index.ts';
 import { readBodyBytes } from './read-body.ts';
 
 export const webhookBodyLimit = 256 * 1024;

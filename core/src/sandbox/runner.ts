@@ -7,8 +7,7 @@ import { checkHandlers } from '../plugins/handlers.ts';
 import { pluginSchemas } from '../plugins/plugin-schemas.ts';
 import type { Install, LoadedPlugin } from '../plugins/types.ts';
 import { defaultMaxima, resolveLimits, type Limits } from './limits.ts';
-import { createSandboxPool, type PoolEvent, type SandboxPoolOptions } from './pool.ts';
-import { failure, type Result } from './result.ts';
+import { createSandboxPool, failure, type PoolEvent, type Result, type SandboxPoolOptions } from '../../../sdk/src/sandbox/index.ts';
 
 export interface PluginRunnerOptions extends Omit<SandboxPoolOptions<InvocationScope>, 'onCall'> {
   capabilities: CapabilityRegistry;

@@ -3,7 +3,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorDetail } from '../errors.ts';
+import { toDetails } from '../../../sdk/src/schema-details.ts';
 import { schemaPath, schemasDir } from './paths.ts';
+
+export { toDetails };
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
@@ -46,38 +49,4 @@ export function schemaCheck<T>(file: string): SchemaCheck<T> {
   }) as SchemaCheck<T>;
   check.details = () => last;
   return check;
-}
-
-/** ajv's errors as `{ pointer, message }`, keeping the most specific one per pointer. */
-export function toDetails(errors: ErrorObject[]): ErrorDetail[] {
-  const seen = new Map<string, string>();
-  for (const error of errors) {
-    const { pointer, message } = describe(error);
-    // anyOf branches repeat the same place; the first, most specific message wins.
-    if (!seen.has(pointer) || error.keyword === 'additionalProperties') seen.set(pointer, message);
-  }
-  return [...seen].map(([pointer, message]) => ({ pointer, message }));
-}
-
-function describe(error: ErrorObject): ErrorDetail {
-  const at = error.instancePath;
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return { pointer: `${at}/${escape(String(params.additionalProperty))}`, message: 'is not an allowed key here' };
-    case 'required':
-      return { pointer: `${at}/${escape(String(params.missingProperty))}`, message: 'is required' };
-    case 'enum':
-      return { pointer: at || '/', message: `must be one of ${JSON.stringify(params.allowedValues)}` };
-    case 'pattern': {
-      const hint = (error.parentSchema as { description?: string } | undefined)?.description;
-      return { pointer: at || '/', message: hint ? `must be ${hint}` : `must match ${String(params.pattern)}` };
-    }
-    default:
-      return { pointer: at || '/', message: error.message ?? error.keyword };
-  }
-}
-
-function escape(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }

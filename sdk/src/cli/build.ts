@@ -1,7 +1,7 @@
 // `lianjie-plugin build`: bundles src/index.ts into dist/plugin.js, one self-contained script the host loads into a
 // sandbox (no imports; plugin.json inlined where the source imports it), with a source map and the bundle's sha256.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { PluginDir } from './plugin-dir.ts';
@@ -12,26 +12,42 @@ export interface BuildResult {
   sha256: string;
 }
 
-export async function buildPlugin(dir: PluginDir): Promise<BuildResult> {
-  const bundle = path.join(dir.root, 'dist', 'plugin.js');
+export interface Bundle {
+  code: string;
+  map: string;
+  sha256: string;
+}
+
+/** The bundle of `<root>/src/index.ts`, in memory: what `build` writes, and what the test kit runs. */
+export async function bundlePlugin(root: string): Promise<Bundle> {
+  const outfile = path.join(root, 'dist', 'plugin.js');
   const result = await build({
-    entryPoints: [path.join(dir.root, 'src', 'index.ts')],
-    outfile: bundle,
+    entryPoints: [path.join(root, 'src', 'index.ts')],
+    outfile,
     bundle: true,
     format: 'iife',
     // The sandbox has no Node and no browser: only plain ECMAScript.
     platform: 'neutral',
     target: 'es2022',
     sourcemap: 'linked',
+    write: false,
     logLevel: 'silent',
   }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
     const first = error.errors?.[0];
     throw new Error(first ? `build failed: ${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}` : `build failed: ${String(error)}`);
   });
-  void result;
-  const code = readFileSync(bundle);
-  const sha256 = createHash('sha256').update(code).digest('hex');
+  const code = result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+  const map = result.outputFiles.find((file) => file.path === `${outfile}.map`)?.text ?? '';
+  return { code, map, sha256: createHash('sha256').update(code).digest('hex') };
+}
+
+export async function buildPlugin(dir: PluginDir): Promise<BuildResult> {
+  const bundle = path.join(dir.root, 'dist', 'plugin.js');
+  const { code, map, sha256 } = await bundlePlugin(dir.root);
+  mkdirSync(path.dirname(bundle), { recursive: true });
+  writeFileSync(bundle, code);
+  writeFileSync(`${bundle}.map`, map);
   // The host checks the bundle against this file when it is present (core's loadPluginDir).
   writeFileSync(`${bundle}.sha256`, `${sha256}\n`);
-  return { bundle, bytes: code.length, sha256 };
+  return { bundle, bytes: Buffer.byteLength(code), sha256 };
 }

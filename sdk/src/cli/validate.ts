@@ -5,17 +5,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import semver from 'semver';
+import { toDetails, type SchemaProblem } from '../schema-details.ts';
 import type { PluginDir } from './plugin-dir.ts';
 
 /** The host engine version this SDK builds plugins for. */
 export const engineVersion = '1.0.0';
 
-export interface Problem {
-  pointer: string;
-  message: string;
-}
+export type Problem = SchemaProblem;
 
 const schemas = new URL('../../schemas/', import.meta.url);
 const schemaFiles = ['plugin-manifest', 'capabilities/store', 'capabilities/http', 'capabilities/log'];
@@ -31,16 +29,27 @@ function manifestCheck() {
 
 /** Every problem found, each at its JSON pointer in plugin.json (or at /dist/plugin.js for the bundle). */
 export function validatePlugin(dir: PluginDir): Problem[] {
+  const invalid = schemaProblems(dir.manifest);
+  return invalid.length > 0 ? invalid : [...engineProblems(dir.manifest), ...handlerProblems(dir)];
+}
+
+/** plugin.json against the manifest schema and its engine range against this SDK's engine. */
+export function manifestProblems(manifest: PluginDir['manifest']): Problem[] {
+  const invalid = schemaProblems(manifest);
+  return invalid.length > 0 ? invalid : engineProblems(manifest);
+}
+
+function schemaProblems(manifest: PluginDir['manifest']): Problem[] {
   const check = manifestCheck();
-  if (!check(dir.manifest)) return (check.errors ?? []).map(describe);
-  const problems: Problem[] = [];
-  const { manifest } = dir;
-  if (!semver.validRange(manifest.engine)) problems.push({ pointer: '/engine', message: `"${manifest.engine}" is not a semver range` });
-  else if (!semver.satisfies(engineVersion, manifest.engine)) {
-    problems.push({ pointer: '/engine', message: `does not include engine ${engineVersion}, which this SDK builds for` });
+  return check(manifest) ? [] : toDetails(check.errors ?? []);
+}
+
+function engineProblems(manifest: PluginDir['manifest']): Problem[] {
+  if (!semver.validRange(manifest.engine)) return [{ pointer: '/engine', message: `"${manifest.engine}" is not a semver range` }];
+  if (!semver.satisfies(engineVersion, manifest.engine)) {
+    return [{ pointer: '/engine', message: `does not include engine ${engineVersion}, which this SDK builds for` }];
   }
-  problems.push(...handlerProblems(dir));
-  return problems;
+  return [];
 }
 
 /** Runs the bundle with a stand-in for the sandbox's `lianjie.register` and compares what it registers with the ids. */
@@ -67,11 +76,4 @@ function handlerProblems(dir: PluginDir): Problem[] {
     ];
   };
   return [...compare('actions', dir.manifest.actions.map((a) => a.id)), ...compare('triggers', dir.manifest.triggers.map((t) => t.id))];
-}
-
-function describe(error: ErrorObject): Problem {
-  const pointer = error.instancePath || '/';
-  if (error.keyword === 'required') return { pointer: `${error.instancePath}/${String(error.params.missingProperty)}`, message: 'is required' };
-  if (error.keyword === 'additionalProperties') return { pointer: `${error.instancePath}/${String(error.params.additionalProperty)}`, message: 'is not an allowed key here' };
-  return { pointer, message: error.message ?? error.keyword };
 }

@@ -3,7 +3,7 @@
 import type { EngineConfig } from '../../config/types.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { Store } from '../../store/types.ts';
 import { createExecutor, type ActionRunner, type Executor, type ExecutorOptions } from './executor.ts';
 import { createPlanCache } from './plan-cache.ts';

@@ -5,7 +5,7 @@ import { isLianjieError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { RunCheckpoint, RunFailure, RunRepository, StepRecord, StoredRun } from '../../store/types.ts';
 import { createCheckpointWriter } from './checkpoints.ts';
 import { newCursor, type Cursor } from './cursor.ts';

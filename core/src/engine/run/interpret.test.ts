@@ -1,7 +1,7 @@
 // The interpreter on its own: every step kind, retries, onError, forEach concurrency and resuming from a stored cursor.
 import { describe, expect, it } from 'vitest';
 import type { Workflow } from '../../generated/workflow.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { StepRecord } from '../../store/types.ts';
 import { newCursor, type Cursor } from './cursor.ts';
 import { interpret, type RunEnv, type RunOutcome } from './interpret.ts';

@@ -1,7 +1,7 @@
 // Runs a workflow plan from a cursor until the run ends or has to wait: every step kind, retries, onError, the
 // forEach concurrency bound. Storage and the sandbox are the caller's (RunEnv); this file only decides.
 import { isLianjieError } from '../../errors.ts';
-import type { Failure, Result } from '../../sandbox/result.ts';
+import type { Failure, Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { RunFailure, StepRecord } from '../../store/types.ts';
 import { evaluateCondition, evaluateMapping } from '../expressions/evaluate.ts';
 import type { ExpressionScope } from '../expressions/scope.ts';

@@ -1,6 +1,6 @@
 // A step's retry policy with the schema's defaults applied: whether a failure is tried again, and after how long.
 import type { Retry } from '../../generated/workflow.ts';
-import type { Failure } from '../../sandbox/result.ts';
+import type { Failure } from '../../../../sdk/src/sandbox/index.ts';
 
 export interface RetryPolicy {
   attempts: number;

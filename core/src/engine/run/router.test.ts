@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inlinePlugin, testInstall, testManifest } from '../../../../test/support/plugins.ts';
 import { newId } from '../../ids.ts';
 import { openStore } from '../../store/open.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { Store } from '../../store/types.ts';
 import { createRouter } from './router.ts';
 

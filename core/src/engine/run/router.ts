@@ -5,7 +5,7 @@ import type { Workflow } from '../../generated/workflow.ts';
 import { newId } from '../../ids.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { NewRun, RunRepository, StoredEvent, WorkflowRepository } from '../../store/types.ts';
 import { evaluateCondition } from '../expressions/evaluate.ts';
 import { createWaker } from './waker.ts';

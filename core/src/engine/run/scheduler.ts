@@ -5,7 +5,7 @@
 import { Cron } from 'croner';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
-import type { Result } from '../../sandbox/result.ts';
+import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { ScheduleTick, ScheduleTickRepository } from '../../store/types.ts';
 import type { Router } from './router.ts';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
 
-const guestSource = readFileSync(new URL('./guest-bridge.js', import.meta.url), 'utf8');
+const guestSource = readFileSync(new URL('../runtime/guest-bridge.js', import.meta.url), 'utf8');
 const guestCache: { data?: ivm.ExternalCopy<ArrayBuffer> } = {};
 
 /** What guest code may ask of the host, synchronously, while it runs inside one of the calls below. */

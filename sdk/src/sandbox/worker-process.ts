@@ -6,7 +6,8 @@ import { openLineChannel, type LineChannel } from './line-channel.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { readTrace, tracePath } from './trace.ts';
 
-const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+// `.ts` in the repository (Node strips the types), `.js` in the published package.
+const workerMain = fileURLToPath(new URL(`./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface WorkerSettings {
   maxIsolates: number;

@@ -1,0 +1,139 @@
+// @lianjie/sdk/testing: createTestHost runs a plugin project's handlers in the real sandbox (a worker process with an
+// isolate), with the host's checks around them and fake capabilities; a looping or bloating plugin fails its call,
+// never the test process.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHost, sampleEvents, type TestHost } from '../../sdk/src/testing/index.ts';
+import { freshTempDir } from '../support/tmp.ts';
+
+const sdk = JSON.stringify(path.resolve(import.meta.dirname, '../../sdk/src/index.ts'));
+const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, properties, required });
+
+const manifest = {
+  id: 'acme.kit', version: '1.0.0', engine: '^1', name: { en: 'Kit' }, vendor: 'Acme', permissions: ['store', 'http'],
+  http: { hosts: ['api.acme.test'] },
+  config: object({ greeting: { type: 'string', default: 'Hello' } }),
+  triggers: [{ id: 'new-customer', kind: 'event', events: ['wecom.external_contact.add'], output: object({ customer: { type: 'string' } }, ['customer']) }],
+  actions: [
+    { id: 'greet', input: object({ name: { type: 'string', minLength: 1 } }, ['name']), output: object({ text: { type: 'string' }, visits: { type: 'integer' } }, ['text', 'visits']) },
+    { id: 'order', input: object({ sku: { type: 'string' } }, ['sku']), output: { type: 'object' } },
+    { id: 'fetch', input: object({ url: { type: 'string' } }, ['url']), output: { type: 'object' } },
+    { id: 'wrong-output', input: { type: 'object' }, output: object({ n: { type: 'integer' } }, ['n']) },
+    { id: 'spin', input: { type: 'object' }, output: { type: 'object' } },
+    { id: 'bloat', input: { type: 'object' }, output: { type: 'object' } },
+  ],
+};
+
+const source = `
+import { definePlugin } from ${sdk};
+import manifest from '../plugin.json';
+definePlugin(manifest as any, {
+  actions: {
+    async greet(input: { name: string }, ctx) {
+      const seen = await ctx.store.get({ key: 'visits:' + input.name });
+      const visits = (seen.found ? (seen.value as number) : 0) + 1;
+      await ctx.store.set({ key: 'visits:' + input.name, value: visits });
+      ctx.log.info({ message: 'greeted', fields: { visits } });
+      return { text: ctx.config.greeting + ', ' + input.name, visits };
+    },
+    async order(input: { sku: string }, ctx) {
+      const res = await ctx.http.fetch({ url: 'https://api.acme.test/orders', method: 'POST', body: JSON.stringify(input) });
+      return { status: res.status, order: JSON.parse(res.body) };
+    },
+    async fetch(input: { url: string }, ctx) {
+      return await ctx.http.fetch({ url: input.url });
+    },
+    'wrong-output': () => ({ n: 'one' }),
+    spin: () => { for (;;) {} },
+    bloat: () => { const a: string[] = []; for (;;) a.push('x'.repeat(1e5) + a.length); },
+  },
+  triggers: {
+    'new-customer': (event: any) => (event.data.welcomeCode ? { customer: event.data.externalUserId } : null),
+  },
+});`;
+
+describe('createTestHost', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let host: TestHost;
+
+  beforeAll(async () => {
+    const tmp = await freshTempDir('lianjie-testkit-');
+    cleanup = tmp.remove;
+    dir = tmp.file('kit');
+    await mkdir(path.join(dir, 'src'), { recursive: true });
+    await writeFile(path.join(dir, 'plugin.json'), JSON.stringify(manifest));
+    await writeFile(path.join(dir, 'src', 'index.ts'), source);
+    host = await createTestHost({
+      plugin: dir,
+      config: { greeting: 'Ni hao' },
+      store: { 'visits:Li': 2 },
+      http: { 'POST https://api.acme.test/orders': (request) => ({ status: 201, body: { id: 'o-1', sku: JSON.parse(request.body ?? '{}').sku } }) },
+    });
+  });
+  afterAll(async () => {
+    await host?.close();
+    await cleanup?.();
+  });
+
+  it('runs an action with its config, the seeded store and the log, and records every capability call', async () => {
+    expect(await host.runAction('greet', { name: 'Li' })).toEqual({ ok: true, output: { text: 'Ni hao, Li', visits: 3 } });
+    expect(host.store.get('visits:Li')).toBe(3);
+    expect(host.logs).toContainEqual({ level: 'info', message: 'greeted', fields: { visits: 3 } });
+    expect(host.calls.map((c) => `${c.capability}.${c.method}`)).toEqual(['store.get', 'store.set', 'log.info']);
+  });
+
+  it('checks input and output against plugin.json, naming the field', async () => {
+    const bad = await host.runAction('greet', { name: '' });
+    expect(bad.ok === false && bad.failure).toMatchObject({ code: 'action.input_invalid', details: [{ pointer: '/name' }] });
+    const wrong = await host.runAction('wrong-output', {});
+    expect(wrong.ok === false && wrong.failure).toMatchObject({ code: 'action.output_invalid', details: [{ pointer: '/n', message: 'must be integer' }] });
+    expect((await host.runAction('nope' as never, {})).ok === false).toBe(true);
+  });
+
+  it('answers http from the stubs, adds the Idempotency-Key inside a run, and refuses hosts plugin.json does not list', async () => {
+    const ordered = await host.runAction('order', { sku: 'A1' }, { runId: 'run-1', idempotencyKey: 'run-1:order' });
+    expect(ordered).toEqual({ ok: true, output: { status: 201, order: { id: 'o-1', sku: 'A1' } } });
+    expect(host.requests.at(-1)?.headers['idempotency-key']).toBe('run-1:order#http.fetch#1');
+    const elsewhere = await host.runAction('fetch', { url: 'https://evil.test/' });
+    expect(elsewhere.ok === false && elsewhere.failure.code).toBe('http.host_not_allowed');
+    const unstubbed = await host.runAction('fetch', { url: 'https://api.acme.test/missing' });
+    expect(unstubbed.ok === false && unstubbed.failure).toMatchObject({ code: 'http.failed', message: expect.stringContaining('no stub answers it') });
+  });
+
+  it('runs a trigger on the canonical sample of its event', async () => {
+    const event = sampleEvents['wecom.external_contact.add'];
+    expect(event.type).toBe('wecom.external_contact.add');
+    expect(await host.runTrigger('new-customer', event)).toEqual({ ok: true, output: { customer: 'woAJ2GCAAAXtWyujaWJHDDGi0mACH71w' } });
+    // Without a welcome code there is nothing to start: null, not checked against the output schema.
+    expect(await host.runTrigger('new-customer', { ...event, data: { ...event.data, welcomeCode: undefined } })).toEqual({ ok: true, output: null });
+  });
+
+  it('a plugin that loops or bloats fails its call with the sandbox code; the next call runs', async () => {
+    const spin = await host.runAction('spin', {});
+    expect(spin.ok === false && spin.failure.code).toMatch(/^sandbox\.(cpu_limit|timeout)$/);
+    const bloat = await host.runAction('bloat', {});
+    expect(bloat.ok === false && bloat.failure.code).toMatch(/^sandbox\.(memory_limit|crashed|cpu_limit|timeout)$/);
+    expect((await host.runAction('greet', { name: 'Wang' })).ok).toBe(true);
+  });
+
+  it('a capability the install was not granted is capability.denied', async () => {
+    const narrow = await createTestHost({ plugin: dir, grants: [] });
+    try {
+      const result = await narrow.runAction('greet', { name: 'Li' });
+      expect(result.ok === false && result.failure).toMatchObject({ code: 'capability.denied', message: expect.stringContaining('"store" permission') });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('refuses a config the schema does not accept and a bundle whose handlers do not match plugin.json', async () => {
+    await expect(createTestHost({ plugin: dir, config: { greeting: 7 } })).rejects.toThrow('/greeting must be string');
+    const other = path.join(path.dirname(dir), 'mismatch');
+    await mkdir(path.join(other, 'src'), { recursive: true });
+    await writeFile(path.join(other, 'plugin.json'), JSON.stringify({ ...manifest, triggers: [], actions: manifest.actions.slice(0, 1) }));
+    await writeFile(path.join(other, 'src', 'index.ts'), `import { definePlugin } from ${sdk};\n(globalThis as any).lianjie.register({ actions: { greeet: () => ({}) } });`);
+    await expect(createTestHost({ plugin: other })).rejects.toThrow('action "greet" in plugin.json has no handler in the bundle');
+  });
+});

@@ -23,9 +23,14 @@ export type ActionHandler<In, Out, Config> = (input: In, ctx: PluginContext<Conf
 /** A trigger answers its output, or null when there is nothing to start. */
 export type TriggerHandler<In, Out, Config> = (input: In, ctx: PluginContext<Config>) => Awaitable<Out | null>;
 
+/** The handler of action `K` of a plugin typed `T`: for a handler in a file of its own. */
+export type ActionOf<T extends PluginTypes, K extends keyof T['actions']> = ActionHandler<T['actions'][K]['input'], T['actions'][K]['output'], T['config']>;
+/** The handler of trigger `K` of a plugin typed `T`. */
+export type TriggerOf<T extends PluginTypes, K extends keyof T['triggers']> = TriggerHandler<T['triggers'][K]['input'], T['triggers'][K]['output'], T['config']>;
+
 export interface PluginHandlers<T extends PluginTypes> {
-  actions: { [K in keyof T['actions']]: ActionHandler<T['actions'][K]['input'], T['actions'][K]['output'], T['config']> };
-  triggers?: { [K in keyof T['triggers']]: TriggerHandler<T['triggers'][K]['input'], T['triggers'][K]['output'], T['config']> };
+  actions: { [K in keyof T['actions']]: ActionOf<T, K> };
+  triggers?: { [K in keyof T['triggers']]: TriggerOf<T, K> };
 }
 
 export interface DefinedPlugin<T extends PluginTypes = UntypedPlugin> {

@@ -2,7 +2,7 @@
 // the workspace, type-checked there by TypeScript and run by Node. `npm publish --dry-run` accepts it, and the tarball
 // holds the built files and the schemas `lianjie-plugin validate` checks against, nothing else.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshTempDir, type TempDir } from '../support/tmp.ts';
@@ -67,19 +67,62 @@ describe('the @lianjie/sdk package', () => {
     expect(execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), ['--help'], { cwd: project, env, encoding: 'utf8' })).toContain('usage: lianjie-plugin');
   }, 120_000);
 
-  it('takes a new ISV from init to an action running in a host: init, install, build, validate, pack, plugin invoke', () => {
+  it('takes a new ISV from init to an action running in a host: init, write an action, types, test, build, validate, pack, publish, plugin invoke', () => {
     const tool = (project: string, args: string[]) => execFileSync(path.join(project, 'node_modules/.bin/lianjie-plugin'), args, { cwd: project, env, encoding: 'utf8' });
     const isv = tmp.file('isv');
     expect(execFileSync(path.join(isv, 'node_modules/.bin/lianjie-plugin'), ['init', 'acme.hello'], { cwd: tmp.file(''), env, encoding: 'utf8' }))
       .toContain('created acme.hello: plugin.json, src/index.ts');
     const project = tmp.file('acme.hello');
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], project);
-    expect(tool(project, ['build'])).toMatch(/wrote dist\/plugin\.js/);
-    expect(tool(project, ['validate']).trim()).toBe('ok: acme.hello@1.0.0 (1 actions, 0 triggers)');
-    expect(tool(project, ['pack'])).toContain('wrote acme.hello-1.0.0.tgz (plugin.json, dist/plugin.js, dist/plugin.js.sha256, README.md)');
-    const invoked = execFileSync(process.execPath, ['--no-node-snapshot', path.join(repo, 'core/src/cli/main.ts'), 'plugin', 'invoke', project, 'hello', '--input', '{"name":"Li"}'], {
-      cwd: project, env, encoding: 'utf8',
+
+    // The ISV writes a second action: its schemas in plugin.json, its handler in a file of its own, a test.
+    const manifestFile = path.join(project, 'plugin.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { actions: unknown[] };
+    manifest.actions.push({
+      id: 'shout', name: { en: 'Shout' },
+      input: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string' }, times: { type: 'integer', minimum: 1, default: 1 } } },
+      output: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string' } } },
     });
-    expect(JSON.parse(invoked)).toEqual({ ok: true, output: { text: 'Hello, Li' } });
-  }, 180_000);
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    expect(tool(project, ['types'])).toContain('wrote src/plugin-types.ts');
+    expect(readFileSync(path.join(project, 'src/plugin-types.ts'), 'utf8')).toContain('shout');
+    writeFileSync(path.join(project, 'src/actions/shout.ts'), `import type { ActionOf } from '@lianjie/sdk';
+import type { PluginTypes } from '../plugin-types.ts';
+export const shout: ActionOf<PluginTypes, 'shout'> = (input) => ({ text: (input.text.toUpperCase() + '!').repeat(input.times ?? 1) });
+`);
+    const index = path.join(project, 'src/index.ts');
+    writeFileSync(index, readFileSync(index, 'utf8').replace("import { hello } from './actions/hello.ts';", "import { hello } from './actions/hello.ts';\nimport { shout } from './actions/shout.ts';").replace('actions: { hello }', 'actions: { hello, shout }'));
+    writeFileSync(path.join(project, 'test/shout.test.ts'), `import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createTestHost } from '@lianjie/sdk/testing';
+test('shout shouts, once by default', async () => {
+  const host = await createTestHost();
+  try {
+    assert.deepEqual(await host.runAction('shout', { text: 'hi' }), { ok: true, output: { text: 'HI!' } });
+    assert.deepEqual(await host.runAction('shout', { text: 'hi', times: 2 }), { ok: true, output: { text: 'HI!HI!' } });
+  } finally {
+    await host.close();
+  }
+});
+`);
+    const tested = tool(project, ['test']);
+    expect(tested).toContain('testing acme.hello@1.0.0: 2 files');
+    expect(tested).toMatch(/pass 3\b/);
+    expect(tested).toMatch(/fail 0\b/);
+
+    // A failing test fails the command.
+    writeFileSync(path.join(project, 'test/broken.test.ts'), `import { test } from 'node:test';\ntest('fails', () => { throw new Error('no'); });\n`);
+    expect(() => tool(project, ['test'])).toThrow();
+    rmSync(path.join(project, 'test/broken.test.ts'));
+
+    expect(tool(project, ['build'])).toMatch(/wrote dist\/plugin\.js/);
+    expect(tool(project, ['validate']).trim()).toBe('ok: acme.hello@1.0.0 (2 actions, 0 triggers)');
+    expect(tool(project, ['pack'])).toContain('wrote acme.hello-1.0.0.tgz (plugin.json, dist/plugin.js, dist/plugin.js.sha256, README.md)');
+    expect(tool(project, ['publish', '--to', tmp.file('host-plugins')])).toContain('published acme.hello@1.0.0');
+    const invoke = (action: string, input: unknown) => JSON.parse(execFileSync(process.execPath, [
+      '--no-node-snapshot', path.join(repo, 'core/src/cli/main.ts'), 'plugin', 'invoke', tmp.file('host-plugins/acme.hello@1.0.0'), action, '--input', JSON.stringify(input),
+    ], { cwd: project, env, encoding: 'utf8' })) as unknown;
+    expect(invoke('hello', { name: 'Li' })).toEqual({ ok: true, output: { text: 'Hello, Li' } });
+    expect(invoke('shout', { text: 'hi' })).toEqual({ ok: true, output: { text: 'HI!' } });
+  }, 240_000);
 });

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { PluginDir } from './plugin-dir.ts';
 
@@ -18,10 +19,15 @@ export interface Bundle {
   sha256: string;
 }
 
+// `@lianjie/sdk` in a plugin's source is this SDK, the one building it: `.ts` in the repository, `.js` when installed.
+const sdkEntry = fileURLToPath(new URL(`../index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
 /** The bundle of `<root>/src/index.ts`, in memory: what `build` writes, and what the test kit runs. */
 export async function bundlePlugin(root: string): Promise<Bundle> {
   const outfile = path.join(root, 'dist', 'plugin.js');
   const result = await build({
+    // Paths in the bundle's comments and source map are relative to the project: the same bytes wherever it is built.
+    absWorkingDir: root,
     entryPoints: [path.join(root, 'src', 'index.ts')],
     outfile,
     bundle: true,
@@ -30,6 +36,7 @@ export async function bundlePlugin(root: string): Promise<Bundle> {
     platform: 'neutral',
     target: 'es2022',
     sourcemap: 'linked',
+    alias: { '@lianjie/sdk': sdkEntry },
     write: false,
     logLevel: 'silent',
   }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {

@@ -7,6 +7,7 @@ import { initPlugin } from './init.ts';
 import { packPlugin } from './pack.ts';
 import { publishPlugin } from './publish.ts';
 import { readPluginDir } from './plugin-dir.ts';
+import { testPlugin } from './test.ts';
 import { writePluginTypes } from './types.ts';
 import { validatePlugin } from './validate.ts';
 
@@ -19,6 +20,8 @@ commands:
   validate [dir]
                 check plugin.json against the manifest schema, its engine range, and the bundle's handlers
                 against its action and trigger ids; prints "ok: <id>@<version>" or one line per problem
+  test [dir]    check plugin.json, then run test/**/*.test.ts and src/**/*.test.ts with Node's test runner
+                (write them with @lianjie/sdk/testing)
   pack [dir]    validate, then write <id>-<version>.tgz: plugin.json, dist/plugin.js, its sha256, README.md
   publish [dir] --to <plugins dir>
                 pack, then unpack into <plugins dir>/<id>@<version>, where a host's installs can name it
@@ -38,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'init') {
     if (!dirArg) throw new Error('init needs the plugin id: lianjie-plugin init acme.birthday-reminder');
     const root = await initPlugin(dirArg, process.cwd());
-    console.log(`created ${path.relative(process.cwd(), root)}: plugin.json, src/index.ts, src/plugin-types.ts, package.json, tsconfig.json, README.md`);
+    console.log(`created ${path.relative(process.cwd(), root)}: plugin.json, src/index.ts, src/actions/hello.ts, src/plugin-types.ts, test/hello.test.ts, package.json, tsconfig.json, README.md`);
     return 0;
   }
   const dir = readPluginDir(path.resolve(dirArg ?? '.'));
@@ -60,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
       const { manifest } = dir;
       console.log(`ok: ${manifest.id}@${manifest.version} (${manifest.actions.length} actions, ${manifest.triggers.length} triggers)`);
       return 0;
+    }
+    case 'test': {
+      const tested = await testPlugin(dir, (line) => console.log(line));
+      if (!tested.ok) return reportProblems(dir, tested.problems);
+      return tested.exitCode;
     }
     case 'pack': {
       console.log(`packing ${dir.manifest.id}@${dir.manifest.version} …`);

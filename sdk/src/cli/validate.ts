@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import semver from 'semver';
+import { sampleEvents } from '../generated/sample-events.ts';
 import { toDetails, type SchemaProblem } from '../schema-details.ts';
 import type { PluginDir } from './plugin-dir.ts';
 
@@ -30,13 +31,22 @@ function manifestCheck() {
 /** Every problem found, each at its JSON pointer in plugin.json (or at /dist/plugin.js for the bundle). */
 export function validatePlugin(dir: PluginDir): Problem[] {
   const invalid = schemaProblems(dir.manifest);
-  return invalid.length > 0 ? invalid : [...engineProblems(dir.manifest), ...handlerProblems(dir)];
+  return invalid.length > 0 ? invalid : [...engineProblems(dir.manifest), ...eventProblems(dir.manifest), ...handlerProblems(dir)];
 }
 
 /** plugin.json against the manifest schema and its engine range against this SDK's engine. */
 export function manifestProblems(manifest: PluginDir['manifest']): Problem[] {
   const invalid = schemaProblems(manifest);
-  return invalid.length > 0 ? invalid : engineProblems(manifest);
+  return invalid.length > 0 ? invalid : [...engineProblems(manifest), ...eventProblems(manifest)];
+}
+
+const eventTypes: readonly string[] = Object.keys(sampleEvents);
+
+/** An event trigger listening for a type no WeCom callback becomes would never fire. */
+function eventProblems(manifest: PluginDir['manifest']): Problem[] {
+  return manifest.triggers.flatMap((trigger, i) =>
+    trigger.kind !== 'event' ? [] : trigger.events.flatMap((event, j) =>
+      eventTypes.includes(event) ? [] : [{ pointer: `/triggers/${i}/events/${j}`, message: `"${event}" is not a canonical event type (see the SDK's EventsByType)` }]));
 }
 
 function schemaProblems(manifest: PluginDir['manifest']): Problem[] {

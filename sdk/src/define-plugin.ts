@@ -1,7 +1,6 @@
 // definePlugin: binds a plugin's handlers to the action and trigger ids of its plugin.json, checks that the two
 // agree, and registers the handlers with the sandbox when the bundle runs there.
 import type { PluginContext } from './context.ts';
-import type { PluginManifest } from './generated/plugin-manifest.ts';
 
 /** The types of a plugin's handlers, as `lianjie-plugin types` writes them from plugin.json's schemas. */
 export interface PluginTypes {
@@ -33,8 +32,18 @@ export interface PluginHandlers<T extends PluginTypes> {
   triggers?: { [K in keyof T['triggers']]: TriggerOf<T, K> };
 }
 
+/**
+ * What definePlugin reads of plugin.json: its id and the ids of its actions and triggers. Any manifest, including
+ * plugin.json imported as JSON (whose inferred type is wider than PluginManifest), passes without a cast.
+ */
+export interface ManifestIds {
+  id: string;
+  actions: readonly { id: string }[];
+  triggers: readonly { id: string }[];
+}
+
 export interface DefinedPlugin<T extends PluginTypes = UntypedPlugin> {
-  manifest: PluginManifest;
+  manifest: ManifestIds;
   actions: PluginHandlers<T>['actions'];
   triggers: NonNullable<PluginHandlers<T>['triggers']>;
 }
@@ -49,7 +58,7 @@ interface SandboxGlobal {
  * one error that lists every mismatch), then registers the handlers with the sandbox when running inside one.
  * Answers the plugin, so tests can call its handlers directly.
  */
-export function definePlugin<T extends PluginTypes = UntypedPlugin>(manifest: PluginManifest, handlers: PluginHandlers<T>): DefinedPlugin<T> {
+export function definePlugin<T extends PluginTypes = UntypedPlugin>(manifest: ManifestIds, handlers: PluginHandlers<T>): DefinedPlugin<T> {
   const triggers = (handlers.triggers ?? {}) as NonNullable<PluginHandlers<T>['triggers']>;
   const problems = [
     ...mismatches('action', manifest.actions.map((a) => a.id), handlers.actions),

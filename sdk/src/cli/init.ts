@@ -55,14 +55,14 @@ export async function initPlugin(id: string, parent: string): Promise<string> {
     },
     include: ['src', 'test'],
   });
-  write('src/index.ts', `import { definePlugin, type PluginManifest } from '@lianjie/sdk';
+  write('src/index.ts', `import { definePlugin } from '@lianjie/sdk';
 import manifest from '../plugin.json' with { type: 'json' };
 import { hello } from './actions/hello.ts';
 import type { PluginTypes } from './plugin-types.ts';
 
 // One handler per action and trigger of plugin.json, each in a file of its own;
 // \`lianjie-plugin types\` keeps PluginTypes in step with plugin.json.
-export default definePlugin<PluginTypes>(manifest as PluginManifest, {
+export default definePlugin<PluginTypes>(manifest, {
   actions: { hello },
 });
 `);

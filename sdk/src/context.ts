@@ -11,11 +11,12 @@ export interface Failure {
   retryable?: boolean;
 }
 
+/** Fire-and-forget: a call returns at once, nothing to await; an entry the host cannot take is dropped. */
 export interface LogCapability {
-  debug(entry: Log.Entry): Promise<void>;
-  info(entry: Log.Entry): Promise<void>;
-  warn(entry: Log.Entry): Promise<void>;
-  error(entry: Log.Entry): Promise<void>;
+  debug(entry: Log.Entry): void;
+  info(entry: Log.Entry): void;
+  warn(entry: Log.Entry): void;
+  error(entry: Log.Entry): void;
 }
 
 /** The install's private key-value store (permission `store`), with key-count and byte quotas. */

@@ -17,7 +17,7 @@ export interface GeneratedFile {
 }
 
 /** Types the plugin SDK ships, into sdk/src/generated/<name>.ts: the SDK depends on the schemas, not on core. */
-const sdkSchemas = ['plugin-manifest', 'capabilities/store', 'capabilities/http', 'capabilities/log'];
+const sdkSchemas = ['plugin-manifest', 'capabilities/store', 'capabilities/http', 'capabilities/log', 'capabilities/wecom'];
 
 const render = (name: string, extra: { unreachableDefinitions?: boolean } = {}) => () =>
   compileFromFile(schemaPath(`${name}.schema.json`), {

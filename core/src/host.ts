@@ -54,7 +54,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   // The sandbox workers start with the first action a run calls, not with the host.
   let runner: PluginRunner | undefined;
   const ensureRunner = () => (runner ??= createPluginRunner({
-    capabilities: createStandardCapabilities(store, logger), size: config.sandbox.workers,
+    capabilities: createStandardCapabilities(store, logger, { config, metrics }), size: config.sandbox.workers,
     maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
     onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
   }));

@@ -3,6 +3,7 @@
 import type * as Http from './generated/capability-http.ts';
 import type * as Log from './generated/capability-log.ts';
 import type * as Store from './generated/capability-store.ts';
+import type * as Wecom from './generated/capability-wecom.ts';
 
 /** A failure the host or a plugin reports: a dotted code, a message, and whether trying again may help. */
 export interface Failure {
@@ -40,6 +41,33 @@ export interface HttpCapability {
   fetch(args: Http.Fetch): Promise<HttpResponse>;
 }
 
+/** WeCom's answer to a call, without errcode and errmsg: its fields as WeCom names them (snake_case). */
+export type WecomAnswer = Record<string, unknown>;
+
+/**
+ * The WeCom server API for the install's tenant. Each method needs its own permission (`wecom.<area>.<verb>`, see
+ * the README); methods the install was not granted are absent. Changes are made once per workflow step; messages to
+ * customers count against the tenant's contact quota (`quota.exceeded`).
+ */
+export interface WecomCapability {
+  getExternalContact(args: Wecom.GetExternalContact): Promise<WecomAnswer>;
+  listExternalContacts(args: Wecom.ListExternalContacts): Promise<WecomAnswer>;
+  remarkExternalContact(args: Wecom.RemarkExternalContact): Promise<WecomAnswer>;
+  listCorpTags(args: Wecom.ListCorpTags): Promise<WecomAnswer>;
+  addCorpTag(args: Wecom.AddCorpTag): Promise<WecomAnswer>;
+  markTags(args: Wecom.MarkTags): Promise<WecomAnswer>;
+  /** Within 20 s of the add_external_contact event that carried the code, once per code. */
+  sendWelcome(args: Wecom.SendWelcome): Promise<WecomAnswer>;
+  /** Customers over the contact quota are left out and listed in `refused_by_quota`; all over it: quota.exceeded. */
+  sendMassMessage(args: Wecom.SendMassMessage): Promise<WecomAnswer>;
+  listGroupChats(args: Wecom.ListGroupChats): Promise<WecomAnswer>;
+  getGroupChat(args: Wecom.GetGroupChat): Promise<WecomAnswer>;
+  addContactWay(args: Wecom.AddContactWay): Promise<WecomAnswer>;
+  sendAppMessage(args: Wecom.SendAppMessage): Promise<WecomAnswer>;
+  sendKfMessage(args: Wecom.SendKfMessage): Promise<WecomAnswer>;
+  getUser(args: Wecom.GetUser): Promise<WecomAnswer>;
+}
+
 export interface PluginContext<Config = Record<string, unknown>> {
   /** The install's settings, checked against the manifest's `config` schema, defaults applied. */
   readonly config: Config;
@@ -49,4 +77,5 @@ export interface PluginContext<Config = Record<string, unknown>> {
   readonly log: LogCapability;
   readonly store: StoreCapability;
   readonly http: HttpCapability;
+  readonly wecom: WecomCapability;
 }

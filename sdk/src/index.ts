@@ -2,7 +2,7 @@
 // and what a handler's `ctx` offers.
 export { definePlugin } from './define-plugin.ts';
 export type { ActionHandler, ActionOf, TriggerOf, DefinedPlugin, ManifestIds, PluginHandlers, PluginTypes, TriggerHandler, UntypedPlugin } from './define-plugin.ts';
-export type { Failure, HttpCapability, HttpResponse, LogCapability, PluginContext, StoreCapability } from './context.ts';
+export type { Failure, HttpCapability, HttpResponse, LogCapability, PluginContext, StoreCapability, WecomAnswer, WecomCapability } from './context.ts';
 export type { PluginManifest } from './generated/plugin-manifest.ts';
 export type * from './generated/events.ts';
 export type { Result } from './sandbox/result.ts';

@@ -8,8 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapabilityRegistry } from '../../core/src/capabilities/registry.ts';
 import { createLogCapability } from '../../core/src/capabilities/log.ts';
 import { createLogger } from '../../core/src/ops/logger.ts';
+import type { LianjieError } from '../../core/src/errors.ts';
 import { loadPluginDir } from '../../core/src/plugins/load.ts';
 import { createPluginRunner } from '../../core/src/sandbox/runner.ts';
+import { readPluginDir } from '../../sdk/src/cli/plugin-dir.ts';
+import { validatePlugin } from '../../sdk/src/cli/validate.ts';
 import { freshTempDir, type TempDir } from '../support/tmp.ts';
 import { testInstall } from '../support/plugins.ts';
 
@@ -105,10 +108,46 @@ describe('lianjie-plugin', () => {
     expect(pluginCli(['validate'], broken)).toMatchObject({
       status: 1,
       stderr: `lianjie-plugin: ${path.join(broken, 'plugin.json')} has 3 problems\n` +
-        '  /engine: does not include engine 1.0.0, which this SDK builds for\n' +
+        '  /engine: does not include engine 1.0.0\n' +
         '  /actions: the bundle has a handler "shout" that plugin.json does not declare\n' +
         '  /triggers/0/id: "payment" has no handler in the bundle\n',
     });
+  });
+
+  it('validate: reports what a host refuses when it loads and installs the plugin, worded as the host words it', async () => {
+    const strict = tmp.file('strict');
+    mkdirSync(path.join(strict, 'dist'), { recursive: true });
+    const greet = manifest.actions[0]!;
+    writeFileSync(path.join(strict, 'plugin.json'), JSON.stringify({
+      ...manifest,
+      limits: { memoryMb: 512 },
+      actions: [
+        { ...greet, input: { ...greet.input, properties: { ...greet.input.properties, name: { type: 'string', pattern: '^(a)\\1$' } } } },
+        { ...greet, timeoutMs: 5000 },
+      ],
+      triggers: [
+        ...manifest.triggers,
+        { id: 'joined', kind: 'event', events: ['wecom.external_contact.added'], output: { type: 'object' } },
+        { id: 'nightly', kind: 'schedule', cron: '61 2 * * *', output: { type: 'object' } },
+      ],
+    }));
+    writeFileSync(path.join(strict, 'dist/plugin.js'), 'lianjie.register({ actions: { greet() {} }, triggers: { payment() {}, joined() {}, nightly() {} } });');
+    const result = pluginCli(['validate'], strict);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `lianjie-plugin: ${path.join(strict, 'plugin.json')} has 6 problems`,
+      '  /actions/1/id: action id "greet" is already used at /actions/0/id',
+      '  /triggers/2/cron: is not a cron expression: CronPattern: Invalid value for minute: 61',
+      '  /triggers/1/events/0: "wecom.external_contact.added" is not a canonical event type (see the SDK\'s EventsByType)',
+      expect.stringMatching(/^  \/actions\/0\/input\/properties\/name\/pattern: cannot run in linear time \(.+\); plugin schemas may only use regular expressions without backreferences/),
+      '  /limits/memoryMb: asks for 512; a host with the default sandbox.maxima allows at most 256',
+      "  /actions/1/timeoutMs: must not exceed the plugin's timeoutMs (2000)",
+      '',
+    ]);
+    // The same checks: what the host refuses the manifest for when it loads it (limits wait for the install).
+    const loaded = await loadPluginDir(strict).then(() => undefined, (error: unknown) => error as LianjieError);
+    expect(loaded?.code).toBe('manifest.invalid');
+    expect(loaded?.details).toEqual(validatePlugin(readPluginDir(strict)).slice(0, 4));
   });
 
   it('pack: a tarball of the manifest, the bundle and its checksum, the same bytes every time; nothing for an invalid plugin', async () => {

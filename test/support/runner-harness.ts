@@ -53,7 +53,7 @@ export async function createHarness(options: Partial<Omit<PluginRunnerOptions, '
   const dir = await freshTempDir('lianjie-hostile-');
   const store = openStore(`file:${dir.file('lianjie.db')}`);
   await store.migrate();
-  const runner = createPluginRunner({ size: poolSize, ...options, capabilities: createStandardCapabilities(store, createLogger('silent')) });
+  const runner = createPluginRunner({ size: poolSize, ...options, capabilities: createStandardCapabilities(store, createLogger('silent'), { config: { tenants: [], installs: [], wecom: { baseUrl: 'http://127.0.0.1:9' } } }) });
 
   const echo = inlinePlugin(testManifest('bystander.echo', ['echo']), 'lianjie.register({ actions: { echo: (input) => ({ echoed: input }) } });');
   const bystanders = tenantsOnEveryWorker(poolSize);

@@ -13,6 +13,7 @@
 import { readCappedStream } from '../read-capped-stream.ts';
 import type { EffectLedger } from '../store/types.ts';
 import { hostLabel, isHostAllowed } from '../../../sdk/src/capabilities/http-hosts.ts';
+import { once } from './effects.ts';
 import { CapabilityFailure, type Capability } from './types.ts';
 
 export interface HttpCapabilityOptions {
@@ -64,16 +65,16 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
           }
           const headers = requestHeaders(request.headers);
           const send = () => exchange(url, request, headers, request.timeoutMs ?? defaultTimeoutMs, maxBytes, scope.signal);
-          if (!options.effects || scope.idempotencyKey === undefined || safeMethods.has(request.method)) return send();
-          const key = `${scope.idempotencyKey}#http.fetch#${nextOrdinal(scope)}`;
-          const recorded = await options.effects.find(key);
-          if (recorded) return JSON.parse(recorded.result) as HttpResponse;
-          if (!headers.has('idempotency-key')) headers.set('idempotency-key', key);
-          const response = await send();
-          // These statuses say the request was not acted on: a retry must send it again, not read them back.
-          if (notActedOn(response.status)) return response;
-          const { effect } = await options.effects.record({ key, tenantId: scope.tenantId, effect: 'http.fetch', result: JSON.stringify(response) });
-          return JSON.parse(effect.result) as HttpResponse;
+          if (safeMethods.has(request.method)) return send();
+          return once(options.effects, scope, {
+            effect: 'http.fetch',
+            perform: (key) => {
+              if (key !== undefined && !headers.has('idempotency-key')) headers.set('idempotency-key', key);
+              return send();
+            },
+            // These statuses say the request was not acted on: a retry must send it again, not read them back.
+            actedOn: (response) => !notActedOn(response.status),
+          });
         },
       },
     },
@@ -82,14 +83,6 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const notActedOn = (status: number) => status >= 500 || status === 429 || status === 408;
-
-// The ordinal of each effect within its invocation: the same plugin code retried makes the same requests in order.
-const ordinals = new WeakMap<object, number>();
-function nextOrdinal(scope: object): number {
-  const n = (ordinals.get(scope) ?? 0) + 1;
-  ordinals.set(scope, n);
-  return n;
-}
 
 function parseUrl(text: string): URL {
   let url: URL;

@@ -61,8 +61,10 @@ export function createCapabilityRegistry(capabilities: Capability[], options: Ca
         return failure('capability.failed', `${capability}.${method} failed inside the host`, false);
       } catch (error) {
         if (isCapabilityFailure(error)) {
-          const { code, message, retryable, details } = error.failure;
-          return failure(code, message, retryable === true, details);
+          const { code, message, retryable, details, retryAt } = error.failure;
+          const result = failure(code, message, retryable === true, details);
+          if (typeof retryAt === 'string') result.failure.retryAt = retryAt;
+          return result;
         }
         logger.error({ err: error, ...attribution(scope), capability, method }, 'capability call failed');
         // Database or network trouble on the host's side: the same call may well succeed later.

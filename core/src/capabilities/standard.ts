@@ -1,11 +1,32 @@
-// The registry of the capabilities this host offers plugins, wired to its store and logger.
+// The registry of the capabilities this host offers plugins, wired to its store, logger, WeCom and metrics.
+import type { HostConfig } from '../config/types.ts';
 import type { Logger } from '../ops/logger.ts';
+import type { HostMetrics } from '../ops/metrics.ts';
 import type { Store } from '../store/types.ts';
+import { wecomAccessFrom } from '../wecom/access.ts';
+import { createWecomClient } from '../wecom/api/client.ts';
 import { createHttpCapability } from './http.ts';
 import { createLogCapability } from './log.ts';
 import { createCapabilityRegistry, type CapabilityRegistry } from './registry.ts';
 import { createStoreCapability } from './store.ts';
+import { createWecomCapability } from './wecom.ts';
 
-export function createStandardCapabilities(store: Store, logger: Logger): CapabilityRegistry {
-  return createCapabilityRegistry([createLogCapability(logger), createStoreCapability(store.pluginKv()), createHttpCapability({ effects: store.effects() })], { logger });
+export interface StandardCapabilityOptions {
+  /** Where `wecom` reaches WeCom and which credentials each tenant's installs use. */
+  config: Pick<HostConfig, 'tenants' | 'installs' | 'wecom'>;
+  metrics?: Pick<HostMetrics, 'quotaRefused'>;
+}
+
+export function createStandardCapabilities(store: Store, logger: Logger, options: StandardCapabilityOptions): CapabilityRegistry {
+  const wecom = createWecomCapability({
+    client: createWecomClient({ baseUrl: options.config.wecom.baseUrl }),
+    access: wecomAccessFrom(options.config),
+    effects: store.effects(),
+    contactSends: store.contactSends(),
+    onQuotaRefused: (tenantId, window) => options.metrics?.quotaRefused.inc({ tenant: tenantId, window }),
+  });
+  return createCapabilityRegistry(
+    [createLogCapability(logger), createStoreCapability(store.pluginKv()), createHttpCapability({ effects: store.effects() }), wecom],
+    { logger },
+  );
 }

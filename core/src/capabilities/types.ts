@@ -36,10 +36,10 @@ export interface Capability {
 /** Thrown by a capability to fail the call with a coded, plugin-visible failure (no host paths or stacks). */
 export class CapabilityFailure extends Error {
   readonly failure: Failure;
-  constructor(code: string, message: string, retryable = false) {
+  constructor(code: string, message: string, retryable = false, retryAt?: number) {
     super(message);
     this.name = 'CapabilityFailure';
-    this.failure = { code, message, retryable };
+    this.failure = retryAt === undefined ? { code, message, retryable } : { code, message, retryable, retryAt: new Date(retryAt).toISOString() };
   }
 }
 

@@ -38,7 +38,7 @@ Prints the result as JSON: {"ok":true,"output":…} or {"ok":false,"failure":{"c
       const logger = createLogger('info', process.stderr);
       const runner = createPluginRunner({
         size: 1, maxIsolatesPerWorker: host.sandbox.maxIsolatesPerWorker, maxima: host.sandbox.maxima,
-        capabilities: createStandardCapabilities(store, logger),
+        capabilities: createStandardCapabilities(store, logger, { config: host }),
         onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
       });
       try {

@@ -1,4 +1,5 @@
 // The host configuration after loading: every secret resolved, every default applied.
+import type { ContactQuotaPolicy } from '../wecom/contact-quota.ts';
 
 export interface AppConfig {
   id: string;
@@ -14,6 +15,8 @@ export interface TenantConfig {
   corpId: string;
   timezone: string;
   apps: AppConfig[];
+  /** Messages to one customer, across every plugin of the tenant. */
+  contactQuota?: ContactQuotaPolicy;
 }
 
 export interface SuiteConfig {
@@ -37,6 +40,8 @@ export interface InstallConfig {
   config: Record<string, unknown>;
   /** Signs the bodies of requests to the install's webhook triggers; none: they refuse every request. */
   webhookSecret?: string;
+  /** The tenant app whose secret the install's `wecom` calls use; absent: the tenant's only app with a secret. */
+  wecomApp?: string;
 }
 
 export interface SandboxConfig {
@@ -66,6 +71,7 @@ export interface HostConfig {
   port: number;
   publicUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  wecom: { baseUrl: string };
   sqlite: { synchronous: 'FULL' | 'NORMAL' };
   sandbox: SandboxConfig;
   engine: EngineConfig;

@@ -72,6 +72,7 @@ export interface HostMetrics {
   callbacksRejected: Counter;
   eventsDecoded: Counter;
   decodeLag: Histogram;
+  quotaRefused: Counter;
   /** Renders everything, with gauges read at scrape time. */
   render(gauges: { inboxDepth: number }): string;
 }
@@ -82,10 +83,11 @@ export function createHostMetrics(): HostMetrics {
   const eventsDecoded = new Counter('lianjie_inbox_decoded_total', 'Inbox rows decoded, by outcome: event, duplicate or dead.');
   const decodeLag = new Histogram('lianjie_decode_lag_seconds', 'Time from acknowledgement to decoded event.',
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  const quotaRefused = new Counter('lianjie_contact_quota_refused_total', 'Messages to customers the contact quota refused, by tenant and window (day, week, month, quiet).');
   return {
-    callbacksAccepted, callbacksRejected, eventsDecoded, decodeLag,
+    callbacksAccepted, callbacksRejected, eventsDecoded, decodeLag, quotaRefused,
     render: ({ inboxDepth }) => [
-      callbacksAccepted.render(), callbacksRejected.render(), eventsDecoded.render(), decodeLag.render(),
+      callbacksAccepted.render(), callbacksRejected.render(), eventsDecoded.render(), decodeLag.render(), quotaRefused.render(),
       gauge('lianjie_inbox_depth', 'Inbox rows waiting to be decoded.', inboxDepth),
     ].join('\n') + '\n',
   };

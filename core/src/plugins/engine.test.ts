@@ -17,7 +17,7 @@ describe('checkEngine', () => {
     const error = failure(() => checkEngine(range));
     expect(error.code).toBe('engine.incompatible');
     expect(error.message).toContain(engineVersion);
-    expect(error.details).toEqual([{ pointer: '/engine', message: `does not include this host's engine ${engineVersion}` }]);
+    expect(error.details).toEqual([{ pointer: '/engine', message: `does not include engine ${engineVersion}` }]);
   });
 
   it.each(['banana', '', '  ', '^1.2.3.4', '>=>1'])('refuses %j, which is not a semver range', (range) => {

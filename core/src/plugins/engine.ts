@@ -1,21 +1,14 @@
-// The host's plugin engine API version, and the check that a plugin's declared `engine` range includes it.
-import semver from 'semver';
+// A plugin's declared `engine` range checked against the engine this host runs (sdk/src/manifest/engine.ts, which
+// lianjie-plugin validate checks against too), as the host's engine.incompatible error.
 import { LianjieError } from '../errors.ts';
+import { engineMessages, engineMismatch, engineVersion } from '../../../sdk/src/manifest/engine.ts';
 
-/** The version of the API plugins run against (handlers, ctx, capabilities), not the host package's version. */
-export const engineVersion = '1.0.0';
+export { engineVersion };
 
 /** Throws engine.incompatible at /engine when `range` is not a semver range or does not include `engineVersion`. */
 export function checkEngine(range: string): void {
-  // validRange('') is '*'; an empty range is the schema's to refuse (minLength), not a wildcard.
-  if (range.trim() === '' || semver.validRange(range) === null) {
-    throw new LianjieError('engine.incompatible', `engine "${range}" is not a semver range such as ^1`, [
-      { pointer: '/engine', message: 'is not a semver range such as ^1' },
-    ]);
-  }
-  if (!semver.satisfies(engineVersion, range)) {
-    throw new LianjieError('engine.incompatible', `the plugin needs engine ${range}; this host runs engine ${engineVersion}`, [
-      { pointer: '/engine', message: `does not include this host's engine ${engineVersion}` },
-    ]);
-  }
+  const mismatch = engineMismatch(range);
+  if (mismatch === undefined) return;
+  const message = mismatch === 'not_a_range' ? `engine "${range}" is not a semver range such as ^1` : `the plugin needs engine ${range}; this host runs engine ${engineVersion}`;
+  throw new LianjieError('engine.incompatible', message, [{ pointer: '/engine', message: engineMessages[mismatch] }]);
 }

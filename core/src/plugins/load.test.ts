@@ -86,7 +86,7 @@ describe('loadPluginDir', () => {
   it('refuses a manifest for another engine', async () => {
     const error = await rejection(loadPluginDir(pluginDir(manifestWith({ engine: '^2' }))));
     expect(error.code).toBe('engine.incompatible');
-    expect(error.details).toEqual([{ pointer: '/engine', message: "does not include this host's engine 1.0.0" }]);
+    expect(error.details).toEqual([{ pointer: '/engine', message: 'does not include engine 1.0.0' }]);
   });
 
   it('refuses a folder without dist/plugin.js, saying where and what builds it', async () => {

@@ -119,6 +119,14 @@ describe('parseManifest checks the rules the schema cannot express', () => {
     ]);
   });
 
+  it('an event type that is not canonical (it would never fire), at its pointer', () => {
+    const manifest = withTriggers();
+    manifest.triggers[0].events = ['wecom.external_contact.add', 'wecom.external_contact.added'];
+    expect(invalid(manifest).details).toEqual([
+      { pointer: '/triggers/0/events/1', message: '"wecom.external_contact.added" is not a canonical event type (see the SDK\'s EventsByType)' },
+    ]);
+  });
+
   it.each([
     [{ type: 'string' }],
     [{ properties: {} }],

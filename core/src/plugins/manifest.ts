@@ -1,12 +1,12 @@
-// parseManifest: a plugin.json value checked against its schema and every rule beyond it, all problems at once.
-import { LianjieError, type ErrorDetail } from '../errors.ts';
+// parseManifest: a plugin.json value checked against its schema and every rule beyond it, all problems at once. The
+// checks are the SDK's (sdk/src/manifest/), which lianjie-plugin validate runs too; the host adds its registry's
+// copy of the schema and its coded errors.
+import { LianjieError } from '../errors.ts';
 import type { PluginManifest } from '../generated/plugin-manifest.ts';
 import { schemaCheck } from '../schema/validator.ts';
-import { embeddedSchemas, field } from './embedded-schemas.ts';
-import { nonLinearPatterns } from './linear-patterns.ts';
+import { field } from '../../../sdk/src/manifest/embedded-schemas.ts';
+import { manifestProblems } from '../../../sdk/src/manifest/problems.ts';
 import { checkEngine } from './engine.ts';
-import { manifestRuleProblems } from './manifest-rules.ts';
-import { compileEmbedded, createPluginAjv } from './plugin-ajv.ts';
 import { summarize } from './summary.ts';
 
 const checkManifest = schemaCheck<PluginManifest>('plugin-manifest.schema.json');
@@ -14,7 +14,8 @@ const checkManifest = schemaCheck<PluginManifest>('plugin-manifest.schema.json')
 /**
  * Returns a copy of `value` with the manifest schema's defaults applied (`idempotent: false`), or throws:
  * engine.incompatible when its `engine` range is not one or excludes this host, else manifest.invalid with
- * every problem found (schema, embedded schemas, duplicate ids, http permission and hosts, config shape).
+ * every problem found (schema, embedded schemas and their patterns, duplicate ids, http permission and hosts,
+ * config shape, cron expressions, event types).
  */
 export function parseManifest(value: unknown): PluginManifest {
   const manifest: unknown = structuredClone(value);
@@ -22,21 +23,7 @@ export function parseManifest(value: unknown): PluginManifest {
   // so its schema errors would only mislead.
   const engine = field(manifest, 'engine');
   if (typeof engine === 'string') checkEngine(engine);
-  const details: ErrorDetail[] = [];
-  if (!checkManifest(manifest)) details.push(...checkManifest.details());
-  details.push(...manifestRuleProblems(manifest), ...embeddedSchemaProblems(manifest));
+  const details = manifestProblems(manifest, checkManifest(manifest) ? [] : checkManifest.details());
   if (details.length > 0) throw new LianjieError('manifest.invalid', `invalid plugin manifest: ${summarize(details)}`, details);
   return manifest as PluginManifest;
-}
-
-// Compiled exactly as plugin-schemas.ts will compile them (one instance for the plugin), so what passes here compiles there.
-function embeddedSchemaProblems(manifest: unknown): ErrorDetail[] {
-  const ajv = createPluginAjv();
-  return embeddedSchemas(manifest).flatMap(({ pointer, schema }) => {
-    // A pattern the linear engine refuses also fails the compile: report it once, at the pattern.
-    const patterns = nonLinearPatterns(schema, pointer);
-    if (patterns.length) return patterns;
-    const compiled = compileEmbedded(ajv, pointer, schema);
-    return compiled.ok ? [] : compiled.details;
-  });
 }

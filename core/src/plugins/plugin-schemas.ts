@@ -4,8 +4,8 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { LianjieError, type ErrorDetail } from '../errors.ts';
 import type { PluginManifest } from '../generated/plugin-manifest.ts';
 import { toDetails } from '../schema/validator.ts';
-import { embeddedSchemas } from './embedded-schemas.ts';
-import { compileEmbedded, createPluginAjv } from './plugin-ajv.ts';
+import { embeddedSchemas } from '../../../sdk/src/manifest/embedded-schemas.ts';
+import { compileEmbedded, createPluginAjv } from '../../../sdk/src/manifest/plugin-ajv.ts';
 import { summarize } from './summary.ts';
 
 /**

@@ -105,6 +105,8 @@ export interface Store {
   runs(): RunRepository;
   /** Which schedule ticks a worker has claimed and finished; the same object on every call. */
   scheduleTicks(): ScheduleTickRepository;
+  /** The sends counted against each customer's contact quotas; the same object on every call. */
+  contactSends(): ContactSends;
   close(): Promise<void>;
 }
 
@@ -187,4 +189,32 @@ export interface EffectLedger {
    * processes racing on one key both see the first record.
    */
   record(effect: { key: string; tenantId: string; effect: string; result: string }): Promise<{ recorded: boolean; effect: RecordedEffect }>;
+}
+
+/** One quota period of a customer: at most `limit` sends at or after `since`. */
+export interface QuotaWindow {
+  /** Named in a refusal, e.g. `month`. */
+  name: string;
+  /** ms since epoch: sends at or after this count */
+  since: number;
+  limit: number;
+}
+
+export type QuotaVerdict = { ok: true; counted: boolean } | { ok: false; window: string; count: number; limit: number };
+
+/**
+ * The sends to each customer (external contact) of a tenant, across all of its plugins and every host process on the
+ * database: WeCom punishes an enterprise that messages one customer too often, so the host counts before it sends.
+ */
+export interface ContactSends {
+  /** Atomically: if a send with this key is already recorded for (tenant, contact) → { ok: true, counted: false } (a retry is not a second send);
+   *  else counts this contact's recorded sends with sentAt >= each window's since; if any window is at its limit → { ok: false, window, count, limit } (the first such window in the given order) and records nothing;
+   *  else records { tenantId, contactId, key, sentAt } → { ok: true, counted: true }. */
+  take(send: { tenantId: string; contactId: string; key: string; sentAt: number }, windows: readonly QuotaWindow[]): Promise<QuotaVerdict>;
+  /** Forgets the send recorded under key (the message was not sent after all); true if one was removed. */
+  release(tenantId: string, contactId: string, key: string): Promise<boolean>;
+  /** Sends of one contact since a time, newest first (for metrics/inspection). */
+  list(tenantId: string, contactId: string, since: number): Promise<{ key: string; sentAt: number }[]>;
+  /** Deletes records older than `before` (the longest window is a month; the host prunes with its retention). Answers how many. */
+  prune(before: number): Promise<number>;
 }

@@ -21,7 +21,7 @@ export async function renderPluginTypes(dir: PluginDir): Promise<string> {
   const parts: string[] = [];
   const type = async (name: string, schema: unknown): Promise<string> => {
     const source = await compile((schema ?? {}) as JSONSchema, name, {
-      bannerComment: '', additionalProperties: false, strictIndexSignatures: true, declareExternallyReferenced: true,
+      bannerComment: '', additionalProperties: false, strictIndexSignatures: true, declareExternallyReferenced: true, maxItems: -1,
       style: { singleQuote: true }, format: true,
     });
     // An empty schema ({}) compiles to `unknown`-like output; keep whatever json-schema-to-typescript names it.

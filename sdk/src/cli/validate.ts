@@ -1,65 +1,38 @@
-// `lianjie-plugin validate`: plugin.json against the manifest schema the host uses (shipped in sdk/schemas), its
-// engine range against the engine this SDK builds for, and the bundle's registered handlers against its ids.
-// The host checks more when it loads a plugin (embedded schemas compiled strictly, regexes, limits against its
-// maxima); what passes here is what an author can get wrong while writing.
+// `lianjie-plugin validate`: plugin.json checked with the host's own manifest checks (sdk/src/manifest: schema,
+// cross-field rules and event types, embedded schemas compiled strictly with linear-time patterns, engine range,
+// limits), each problem worded as the host words it, and the bundle's registered handlers against its ids.
+// Only a host's own configuration is unknown here: limits are checked against the default sandbox.maxima.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import semver from 'semver';
-import { sampleEvents } from '../generated/sample-events.ts';
-import { toDetails, type SchemaProblem } from '../schema-details.ts';
+import { engineProblems } from '../manifest/engine.ts';
+import { defaultMaxima, limitProblems } from '../manifest/limits.ts';
+import { manifestProblems as hostProblems } from '../manifest/problems.ts';
+import { manifestSchemaProblems } from '../manifest/schema.ts';
+import type { SchemaProblem } from '../schema-details.ts';
 import type { PluginDir } from './plugin-dir.ts';
-
-/** The host engine version this SDK builds plugins for. */
-export const engineVersion = '1.0.0';
 
 export type Problem = SchemaProblem;
 
-const schemas = new URL('../../schemas/', import.meta.url);
-const schemaFiles = ['plugin-manifest', 'capabilities/store', 'capabilities/http', 'capabilities/log'];
-
-let checkManifest: ReturnType<Ajv2020['compile']> | undefined;
-function manifestCheck() {
-  if (checkManifest) return checkManifest;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  for (const name of schemaFiles) ajv.addSchema(JSON.parse(readFileSync(new URL(`${name}.schema.json`, schemas), 'utf8')));
-  checkManifest = ajv.getSchema('https://lianjie.dev/schemas/plugin-manifest.schema.json')!;
-  return checkManifest;
-}
-
 /** Every problem found, each at its JSON pointer in plugin.json (or at /dist/plugin.js for the bundle). */
 export function validatePlugin(dir: PluginDir): Problem[] {
-  const invalid = schemaProblems(dir.manifest);
-  return invalid.length > 0 ? invalid : [...engineProblems(dir.manifest), ...eventProblems(dir.manifest), ...handlerProblems(dir)];
+  const checked = checkManifest(dir.manifest);
+  // The bundle is compared with the ids only when the manifest has the shape the comparison reads.
+  return checked.schemaValid ? [...checked.problems, ...handlerProblems(dir)] : checked.problems;
 }
 
-/** plugin.json against the manifest schema and its engine range against this SDK's engine. */
+/** plugin.json as a host with the default sandbox.maxima checks it when it loads and installs the plugin. */
 export function manifestProblems(manifest: PluginDir['manifest']): Problem[] {
-  const invalid = schemaProblems(manifest);
-  return invalid.length > 0 ? invalid : [...engineProblems(manifest), ...eventProblems(manifest)];
+  return checkManifest(manifest).problems;
 }
 
-const eventTypes: readonly string[] = Object.keys(sampleEvents);
-
-/** An event trigger listening for a type no WeCom callback becomes would never fire. */
-function eventProblems(manifest: PluginDir['manifest']): Problem[] {
-  return manifest.triggers.flatMap((trigger, i) =>
-    trigger.kind !== 'event' ? [] : trigger.events.flatMap((event, j) =>
-      eventTypes.includes(event) ? [] : [{ pointer: `/triggers/${i}/events/${j}`, message: `"${event}" is not a canonical event type (see the SDK's EventsByType)` }]));
-}
-
-function schemaProblems(manifest: PluginDir['manifest']): Problem[] {
-  const check = manifestCheck();
-  return check(manifest) ? [] : toDetails(check.errors ?? []);
-}
-
-function engineProblems(manifest: PluginDir['manifest']): Problem[] {
-  if (!semver.validRange(manifest.engine)) return [{ pointer: '/engine', message: `"${manifest.engine}" is not a semver range` }];
-  if (!semver.satisfies(engineVersion, manifest.engine)) {
-    return [{ pointer: '/engine', message: `does not include engine ${engineVersion}, which this SDK builds for` }];
-  }
-  return [];
+function checkManifest(manifest: unknown): { schemaValid: boolean; problems: Problem[] } {
+  // The schema fills in its defaults, as the host does on its own copy; the caller's manifest stays as read.
+  const copy: unknown = structuredClone(manifest);
+  const schema = manifestSchemaProblems(copy);
+  // A host stops at an engine range that excludes it; an author fixing the manifest wants every problem at once.
+  const problems = [...engineProblems(copy), ...hostProblems(copy, schema), ...limitProblems(copy, defaultMaxima, 'a host with the default sandbox.maxima')];
+  return { schemaValid: schema.length === 0, problems };
 }
 
 /** Runs the bundle with a stand-in for the sandbox's `lianjie.register` and compares what it registers with the ids. */

@@ -4,7 +4,25 @@
  * This interface was referenced by `PluginManifest`'s JSON-Schema
  * via the `definition` "permission".
  */
-export type Permission = 'store' | 'http';
+export type Permission =
+  | 'store'
+  | 'http'
+  | (
+      | 'wecom.external_contact.get'
+      | 'wecom.external_contact.list'
+      | 'wecom.external_contact.remark'
+      | 'wecom.corp_tag.list'
+      | 'wecom.corp_tag.add'
+      | 'wecom.corp_tag.mark'
+      | 'wecom.welcome.send'
+      | 'wecom.mass_message.send'
+      | 'wecom.group_chat.list'
+      | 'wecom.group_chat.get'
+      | 'wecom.contact_way.add'
+      | 'wecom.app_message.send'
+      | 'wecom.kf_message.send'
+      | 'wecom.user.get'
+    );
 /**
  * JSON Schema of the install's config (an object schema); defaults are applied when an install is configured.
  */

@@ -34,11 +34,12 @@
 
   // Results are built without prototypes: an Object.prototype.toJSON the plugin defines must not
   // rewrite what the host receives.
-  function failure(code, message, retryable) {
+  function failure(code, message, retryable, retryAt) {
     var f = create(null);
     f.code = code;
     f.message = message;
     f.retryable = retryable;
+    if (typeof retryAt === 'string') f.retryAt = retryAt;
     var result = create(null);
     result.ok = false;
     result.failure = f;
@@ -102,7 +103,7 @@
         var code = ownString(thrown, 'code');
         var message = ownString(thrown, 'message');
         var retryable = ownBoolean(thrown, 'retryable');
-        if (apply(weakSetHas, hostFailures, [thrown])) return failure(code, message, retryable === true);
+        if (apply(weakSetHas, hostFailures, [thrown])) return failure(code, message, retryable === true, ownString(thrown, 'retryAt'));
         if (isCode(code)) {
           return failure('plugin.' + code, clip(message === undefined ? code : message), retryable === true);
         }
@@ -276,7 +277,10 @@
       waiter.resolve(own(result, 'output'));
     } else {
       var hostFailure = own(result, 'failure');
-      var f = freeze({ code: own(hostFailure, 'code'), message: own(hostFailure, 'message'), retryable: own(hostFailure, 'retryable') === true });
+      var f = { code: own(hostFailure, 'code'), message: own(hostFailure, 'message'), retryable: own(hostFailure, 'retryable') === true };
+      var retryAt = own(hostFailure, 'retryAt');
+      if (typeof retryAt === 'string') f.retryAt = retryAt;
+      freeze(f);
       apply(weakSetAdd, hostFailures, [f]);
       waiter.reject(f);
     }

@@ -6,6 +6,8 @@ export interface Failure {
   message: string;
   retryable: boolean;
   details?: { pointer: string; message: string }[];
+  /** An ISO instant before which trying again fails the same way (a contact quota's window opening). */
+  retryAt?: string;
 }
 
 export type Result<T = unknown> = { ok: true; output: T } | { ok: false; failure: Failure };

@@ -1,6 +1,7 @@
 // Stand-ins for the host's capabilities, with the same argument schemas, results, quotas and failure codes, and
 // nothing outside the test: the store lives in a Map, and http is answered by the stubs the test declares.
 import { hostLabel, isHostAllowed } from '../capabilities/http-hosts.ts';
+import { wecomPermissions, type WecomMethodName } from '../capabilities/wecom-permissions.ts';
 
 /** A failure a capability reports to the plugin: what the host's capability would report. */
 export class FakeFailure extends Error {
@@ -25,7 +26,14 @@ export type FakeMethod = (args: Record<string, unknown>, scope: CallScope) => Pr
 export interface FakeCapability {
   /** The permission an install needs, or null for methods every plugin may call. */
   permission: string | null;
+  /** Per-method permissions, where each method has its own (wecom). */
+  methodPermissions?: Record<string, string>;
   methods: Record<string, FakeMethod>;
+}
+
+/** The permission one method of a capability needs (null: none). */
+export function permissionOf(capability: FakeCapability, method: string): string | null {
+  return capability.methodPermissions?.[method] ?? capability.permission;
 }
 
 export interface LogRecord {
@@ -127,4 +135,28 @@ export function fakeHttp(stubs: HttpStubs, requests: HttpRequest[]): FakeCapabil
       },
     },
   };
+}
+
+/**
+ * Answers for `ctx.wecom`, by method: a function of the (validated) arguments returning WeCom's answer without errcode
+ * and errmsg. A stub fails the call by throwing `{ code, message, retryable? }` (e.g. `wecom.welcome_code_used`).
+ */
+export type WecomStubs = Partial<Record<WecomMethodName, (args: any) => unknown>>;
+
+export function fakeWecom(stubs: WecomStubs): FakeCapability {
+  const methods: Record<string, FakeMethod> = {};
+  for (const name of Object.keys(wecomPermissions) as WecomMethodName[]) {
+    methods[name] = async (args) => {
+      const stub = stubs[name];
+      if (!stub) throw new FakeFailure('wecom.not_configured', `no stub answers ctx.wecom.${name} (the test host reaches no WeCom; declare it in createTestHost({ wecom }))`);
+      try {
+        return await stub(args);
+      } catch (error) {
+        const { code, message, retryable } = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown };
+        if (typeof code === 'string') throw new FakeFailure(code, typeof message === 'string' ? message : code, retryable === true);
+        throw error;
+      }
+    };
+  }
+  return { permission: null, methodPermissions: { ...wecomPermissions }, methods };
 }

@@ -69,7 +69,7 @@ let capabilityAjv: Ajv2020 | undefined;
 export function capabilityArgs(capability: string, method: string): Check {
   if (!capabilityAjv) {
     capabilityAjv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
-    for (const name of ['log', 'store', 'http']) {
+    for (const name of ['log', 'store', 'http', 'wecom']) {
       capabilityAjv.addSchema(JSON.parse(readFileSync(new URL(`${name}.schema.json`, capabilitySchemas), 'utf8')) as object);
     }
   }

@@ -10,7 +10,7 @@ import { manifestProblems } from '../cli/validate.ts';
 import type { PluginTypes, UntypedPlugin } from '../define-plugin.ts';
 import type { PluginManifest } from '../generated/plugin-manifest.ts';
 import { createSandboxPool, failure, type Result, type SandboxBundle } from '../sandbox/index.ts';
-import { fakeHttp, FakeFailure, fakeLog, fakeStore, type CallScope, type FakeCapability, type HttpRequest, type HttpStubs, type LogRecord } from './fakes.ts';
+import { fakeHttp, FakeFailure, fakeLog, fakeStore, fakeWecom, permissionOf, type CallScope, type FakeCapability, type HttpRequest, type HttpStubs, type LogRecord, type WecomStubs } from './fakes.ts';
 import { capabilityArgs, compilePluginSchemas } from './schemas.ts';
 
 export interface TestHostOptions {
@@ -27,6 +27,8 @@ export interface TestHostOptions {
   http?: HttpStubs;
   /** What the install's store holds before the first call. */
   store?: Record<string, unknown>;
+  /** Answers for `ctx.wecom`, by method. A method nothing answers fails `wecom.not_configured`. */
+  wecom?: WecomStubs;
 }
 
 export interface InvokeContext {
@@ -84,12 +86,19 @@ export async function createTestHost<T extends PluginTypes = UntypedPlugin>(opti
   const logs: LogRecord[] = [];
   const requests: HttpRequest[] = [];
   const store = new Map<string, unknown>(Object.entries(options.store ?? {}));
-  const capabilities: Record<string, FakeCapability> = { log: fakeLog(logs), store: fakeStore(store), http: fakeHttp(options.http ?? {}, requests) };
+  const capabilities: Record<string, FakeCapability> = {
+    log: fakeLog(logs), store: fakeStore(store), http: fakeHttp(options.http ?? {}, requests), wecom: fakeWecom(options.wecom ?? {}),
+  };
+  // As the host offers them: a capability's ctx surface holds the methods granted; one with none granted is denied.
   const granted: Record<string, string[]> = {};
   const denied: Record<string, string> = {};
   for (const [name, capability] of Object.entries(capabilities)) {
-    if (capability.permission === null || grants.includes(capability.permission)) granted[name] = Object.keys(capability.methods);
-    else if (permissions.includes(name)) denied[name] = `ctx.${name} needs the "${name}" permission, which this install was not granted`;
+    const methods = Object.keys(capability.methods).filter((m) => {
+      const permission = permissionOf(capability, m);
+      return permission === null || grants.includes(permission);
+    });
+    if (methods.length > 0) granted[name] = methods;
+    else if (permissions.some((p) => p === name || p.startsWith(`${name}.`))) denied[name] = `ctx.${name} needs the "${name}" permission, which this install was not granted`;
     else denied[name] = `ctx.${name} needs the "${name}" permission, which plugin.json does not declare`;
   }
 
@@ -168,8 +177,9 @@ function checkHandlers(manifest: PluginManifest, described: { registered: boolea
 async function callCapability(capability: FakeCapability | undefined, scope: Scope, name: string, method: string, args: unknown): Promise<Result> {
   const run = capability && Object.hasOwn(capability.methods, method) ? capability.methods[method] : undefined;
   if (!capability || !run) return failure('capability.denied', `${name}.${method} is not a capability method of this host`);
-  if (capability.permission !== null && !scope.grants.includes(capability.permission)) {
-    return failure('capability.denied', `${name}.${method} needs the "${capability.permission}" permission, which this install was not granted`);
+  const permission = permissionOf(capability, method);
+  if (permission !== null && !scope.grants.includes(permission)) {
+    return failure('capability.denied', `${name}.${method} needs the "${permission}" permission, which this install was not granted`);
   }
   const checked = capabilityArgs(name, method)(args === undefined ? {} : args);
   if (!checked.ok) {

@@ -205,7 +205,10 @@ async function runAction(step: Extract<PlannedStep, { kind: 'action' }>, state: 
   if (retries(step.retry, result.failure, attempt)) {
     env.record({ stepPath: path, attempt, status: 'failed', input: inputJson, output: null, failure, startedAt: started, finishedAt: env.now() }, step.pluginId);
     state.attempt = attempt + 1;
-    state.notBefore = env.now() + retryDelayMs(step.retry, attempt, env.random);
+    // A failure that says when trying again can work (a contact quota's window opening) waits at least until then.
+    const opens = result.failure.retryAt === undefined ? Number.NaN : Date.parse(result.failure.retryAt);
+    const backoff = env.now() + retryDelayMs(step.retry, attempt, env.random);
+    state.notBefore = Number.isNaN(opens) ? backoff : Math.max(backoff, opens);
     await env.checkpoint();
     return { kind: 'suspend', until: state.notBefore };
   }

@@ -3,7 +3,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { ErrorDetail } from '../../errors.ts';
 import type { PluginManifest } from '../../generated/plugin-manifest.ts';
-import { compileEmbedded, createPluginAjv, under } from '../../plugins/plugin-ajv.ts';
+import { compileEmbedded, createPluginAjv, under } from '../../../../sdk/src/manifest/plugin-ajv.ts';
 import { pluginSchemas } from '../../plugins/plugin-schemas.ts';
 import { toDetails } from '../../schema/validator.ts';
 import { hasTemplates } from './scan.ts';

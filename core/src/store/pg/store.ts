@@ -6,9 +6,10 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
+import { createPgContactSends } from './contact-sends.ts';
 import { createPgEffects } from './effects.ts';
 import { createPgScheduleTicks } from './schedule-ticks.ts';
 import { createPgRuns } from './runs.ts';
@@ -56,6 +57,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   let effectLedger: EffectLedger | undefined;
   let ticks: ScheduleTickRepository | undefined;
   let runRepository: RunRepository | undefined;
+  let contactSendLedger: ContactSends | undefined;
   let closed = false;
 
   return {
@@ -138,6 +140,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     effects: () => (effectLedger ??= createPgEffects(pool)),
     scheduleTicks: () => (ticks ??= createPgScheduleTicks(pool)),
     runs: () => (runRepository ??= createPgRuns(pool)),
+    contactSends: () => (contactSendLedger ??= createPgContactSends(pool)),
 
     async close() {
       if (closed) return;

@@ -1,4 +1,4 @@
-// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects and runs; drizzle-kit generates the migrations from this file.
+// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs and contact quotas; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -188,5 +188,26 @@ export const scheduleTicks = sqliteTable(
     primaryKey({ name: 'schedule_ticks_pk', columns: [t.installId, t.triggerId, t.tickAt] }),
     // Serves the sweep for ticks whose worker died before finishing them.
     index('schedule_ticks_open_idx').on(t.claimedUntil).where(sql`${t.doneAt} IS NULL`),
+  ],
+);
+
+/** Sends counted against each customer's contact quotas (see ContactSends). */
+export const contactSends = sqliteTable(
+  'contact_sends',
+  {
+    tenantId: text('tenant_id').notNull(),
+    /** The customer: the external contact's id. */
+    contactId: text('contact_id').notNull(),
+    /** The send's idempotency key: a retried send finds its record instead of counting twice. */
+    key: text('key').notNull(),
+    /** Epoch milliseconds. */
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'contact_sends_pk', columns: [t.tenantId, t.contactId, t.key] }),
+    // A take counts one customer's sends since the start of its longest window; listing reads them newest first.
+    index('contact_sends_contact_sent_idx').on(t.tenantId, t.contactId, t.sentAt),
+    // Pruning deletes the oldest sends of every customer.
+    index('contact_sends_sent_idx').on(t.sentAt),
   ],
 );

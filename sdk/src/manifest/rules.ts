@@ -1,17 +1,21 @@
 // The manifest rules JSON Schema cannot express: unique handler ids, http permission and hosts together, an object
-// config, cron expressions that parse.
+// config, cron expressions that parse, event types that exist.
 import { Cron } from 'croner';
-import type { ErrorDetail } from '../errors.ts';
+import { sampleEvents } from '../generated/sample-events.ts';
+import type { SchemaProblem } from '../schema-details.ts';
 import { field, items } from './embedded-schemas.ts';
 
 /** Problems with the cross-field rules; reads `manifest` defensively, so it also runs on one that failed its schema. */
-export function manifestRuleProblems(manifest: unknown): ErrorDetail[] {
-  return [...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest), ...configProblems(manifest), ...cronProblems(manifest)];
+export function manifestRuleProblems(manifest: unknown): SchemaProblem[] {
+  return [
+    ...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest),
+    ...configProblems(manifest), ...cronProblems(manifest), ...eventProblems(manifest),
+  ];
 }
 
 // Actions and triggers are separate namespaces: a workflow names `plugin/action`, a webhook `installId/trigger`.
-function duplicateIds(manifest: unknown, base: 'actions' | 'triggers', what: string): ErrorDetail[] {
-  const details: ErrorDetail[] = [];
+function duplicateIds(manifest: unknown, base: 'actions' | 'triggers', what: string): SchemaProblem[] {
+  const details: SchemaProblem[] = [];
   const seen = new Map<string, number>();
   items(manifest, base).forEach((item, i) => {
     const id = field(item, 'id');
@@ -23,7 +27,7 @@ function duplicateIds(manifest: unknown, base: 'actions' | 'triggers', what: str
   return details;
 }
 
-function httpProblems(manifest: unknown): ErrorDetail[] {
+function httpProblems(manifest: unknown): SchemaProblem[] {
   const permitted = items(manifest, 'permissions').includes('http');
   // An `http` object without `hosts` is the manifest schema's to report (/http/hosts is required).
   if (permitted && field(manifest, 'http') === undefined) {
@@ -36,7 +40,7 @@ function httpProblems(manifest: unknown): ErrorDetail[] {
 }
 
 // An install's config is a set of named settings; a scalar or array config has nowhere for defaults to go.
-function configProblems(manifest: unknown): ErrorDetail[] {
+function configProblems(manifest: unknown): SchemaProblem[] {
   const config = field(manifest, 'config');
   if (config === undefined) return [];
   if (field(config, 'type') !== 'object') return [{ pointer: '/config', message: 'must be an object schema ("type": "object")' }];
@@ -44,7 +48,7 @@ function configProblems(manifest: unknown): ErrorDetail[] {
 }
 
 // A schedule trigger's cron is parsed as the scheduler will parse it, so a typo is refused when the plugin is loaded.
-function cronProblems(manifest: unknown): ErrorDetail[] {
+function cronProblems(manifest: unknown): SchemaProblem[] {
   return items(manifest, 'triggers').flatMap((trigger, i) => {
     const cron = field(trigger, 'cron');
     if (field(trigger, 'kind') !== 'schedule' || typeof cron !== 'string') return [];
@@ -54,5 +58,17 @@ function cronProblems(manifest: unknown): ErrorDetail[] {
     } catch (error) {
       return [{ pointer: `/triggers/${i}/cron`, message: `is not a cron expression: ${error instanceof Error ? error.message : String(error)}` }];
     }
+  });
+}
+
+// One sample per canonical type is generated from the host's normaliser (a test holds the two lists equal).
+const eventTypes: readonly string[] = Object.keys(sampleEvents);
+
+// The schema only checks an event type's shape: a misspelt type would never fire, so it is refused instead.
+function eventProblems(manifest: unknown): SchemaProblem[] {
+  return items(manifest, 'triggers').flatMap((trigger, i) => {
+    if (field(trigger, 'kind') !== 'event') return [];
+    return items(trigger, 'events').flatMap((event, j) =>
+      typeof event !== 'string' || eventTypes.includes(event) ? [] : [{ pointer: `/triggers/${i}/events/${j}`, message: `"${event}" is not a canonical event type (see the SDK's EventsByType)` }]);
   });
 }

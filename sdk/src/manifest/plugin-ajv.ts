@@ -1,8 +1,9 @@
-// Compiles a plugin's own (vendor-supplied) JSON Schemas, in an ajv instance per plugin version, never the host's registry.
+// Compiles a plugin's own (vendor-supplied) JSON Schemas, in an ajv instance per plugin version, never the host's
+// registry. Shared by the host (loading, validating inputs and outputs) and lianjie-plugin validate, so a schema
+// that validate passes compiles in the host.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { ErrorDetail } from '../errors.ts';
-import { toDetails } from '../schema/validator.ts';
+import { toDetails, type SchemaProblem } from '../schema-details.ts';
 import { linearRegExp } from './linear-patterns.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
@@ -10,7 +11,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 export const draft2020 = 'https://json-schema.org/draft/2020-12/schema';
 
-export type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; details: ErrorDetail[] };
+export type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; details: SchemaProblem[] };
 
 /**
  * A fresh instance for one plugin version. Separate from the shared registry so a vendor's `$id` can neither

@@ -1,9 +1,19 @@
 // Vendor schemas' regular expressions run in the host process when inputs and outputs are validated, so they run
-// on V8's linear-time engine (linear-regexp.ts). That engine has no unicode mode, so plugin patterns are compiled
+// on V8's linear-time engine (the `l` flag). That engine has no unicode mode, so plugin patterns are compiled
 // without `u` (matched per UTF-16 code unit), and patterns it cannot run (backreferences, lookarounds, \p{…},
-// nested counted repetitions) are refused when the manifest is validated.
-import type { ErrorDetail } from '../errors.ts';
-import { enableLinearFlag } from '../linear-regexp.ts';
+// nested counted repetitions) are refused when the manifest is validated, by the host and by lianjie-plugin validate.
+import v8 from 'node:v8';
+import type { SchemaProblem } from '../schema-details.ts';
+
+let enabled = false;
+
+// The `l` flag is behind a V8 flag; setting it only allows that flag, no other RegExp changes behaviour. The host
+// sets the same flag for workflow expressions (core/src/linear-regexp.ts); setting it twice is harmless.
+function enableLinearFlag(): void {
+  if (enabled) return;
+  enabled = true;
+  v8.setFlagsFromString('--enable-experimental-regexp-engine');
+}
 
 /** ajv's `code.regExp`: every plugin pattern on the linear engine. */
 export const linearRegExp = Object.assign(
@@ -31,8 +41,8 @@ function refusal(pattern: string): string | undefined {
 }
 
 /** Every `pattern` and `patternProperties` key under `schema` that the linear engine cannot run. */
-export function nonLinearPatterns(schema: unknown, pointer: string): ErrorDetail[] {
-  const found: ErrorDetail[] = [];
+export function nonLinearPatterns(schema: unknown, pointer: string): SchemaProblem[] {
+  const found: SchemaProblem[] = [];
   const problem = (at: string, pattern: string) => {
     const why = refusal(pattern);
     if (why) found.push({ pointer: at, message: `cannot run in linear time (${why}); plugin schemas may only use regular expressions without backreferences, lookarounds, unicode escapes or nested counted repetitions` });

@@ -128,6 +128,25 @@ describe('createTestHost', () => {
     }
   });
 
+  it('a wecom method the install holds no permission for is a coded refusal, not a missing function', async () => {
+    const other = path.join(path.dirname(dir), 'partial');
+    await mkdir(path.join(other, 'src'), { recursive: true });
+    await writeFile(path.join(other, 'plugin.json'), JSON.stringify({
+      ...manifest, id: 'acme.partial', permissions: ['wecom.welcome.send'], http: undefined, triggers: [],
+      actions: [{ id: 'tag', input: { type: 'object' }, output: { type: 'object' } }],
+    }));
+    await writeFile(path.join(other, 'src', 'index.ts'), `import { definePlugin } from ${sdk};
+import manifest from '../plugin.json';
+definePlugin(manifest as any, { actions: { tag: async (_input: unknown, ctx) => ctx.wecom.markTags({ userId: 'u', externalUserId: 'e', add: ['t'] }) } });`);
+    const partial = await createTestHost({ plugin: other, wecom: { markTags: () => ({}) } });
+    try {
+      const result = await partial.runAction('tag', {});
+      expect(result.ok === false && result.failure).toMatchObject({ code: 'capability.denied', message: 'ctx.wecom.markTags needs the "wecom.corp_tag.mark" permission, which plugin.json does not declare' });
+    } finally {
+      await partial.close();
+    }
+  });
+
   it('refuses a config the schema does not accept and a bundle whose handlers do not match plugin.json', async () => {
     await expect(createTestHost({ plugin: dir, config: { greeting: 7 } })).rejects.toThrow('/greeting must be string');
     const other = path.join(path.dirname(dir), 'mismatch');

@@ -10,6 +10,8 @@ export interface CapabilityRegistry {
   call(scope: CallScope, grants: readonly string[], capability: string, method: string, args: unknown): Promise<Result>;
   /** The methods callable with these grants, by capability (capabilities with none are left out): what `ctx` offers. */
   describe(grants: readonly string[]): Record<string, string[]>;
+  /** The permission a method needs (null: none; undefined: no such method). */
+  permissionOf(capability: string, method: string): string | null | undefined;
 }
 
 export interface CapabilityRegistryOptions {
@@ -70,6 +72,10 @@ export function createCapabilityRegistry(capabilities: Capability[], options: Ca
         // Database or network trouble on the host's side: the same call may well succeed later.
         return failure('capability.failed', `${capability}.${method} failed inside the host`, true);
       }
+    },
+
+    permissionOf(capability, method) {
+      return entries.get(`${capability}.${method}`)?.spec.permission;
     },
 
     describe(grants) {

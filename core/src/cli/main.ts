@@ -15,6 +15,8 @@ const commands: Entry[] = [
   { name: 'plugin', summary: 'run one action of a plugin directory in the sandbox (plugin invoke)', load: async () => (await import('./plugin.ts')).pluginCommand },
   { name: 'workflow', summary: 'check a workflow file against the host config\'s tenants and installed plugins, or store it as a new version', load: async () => (await import('./workflow.ts')).workflowCommand },
   { name: 'runs', summary: 'workflow runs: list, show a run\'s steps, cancel, replay its trigger', load: async () => (await import('./runs.ts')).runsCommand },
+  { name: 'simulate', summary: 'a WeCom simulator in front of the host; make simulated customers arrive', load: async () => (await import('./simulate.ts')).simulateCommand },
+  { name: 'demo', summary: 'with a host serving --simulate: apply the example workflows and make simulated customers arrive', load: async () => (await import('./demo.ts')).demoCommand },
   { name: 'inbox', summary: 'list stored callback envelopes: dead letters with their reason, or the backlog', load: async () => (await import('./inbox.ts')).inboxCommand },
 ];
 

@@ -79,6 +79,21 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     return out;
   }
 
+  /** Of capabilities the install holds some methods of, the others, each with the permission it lacks. */
+  const everyMethod = capabilities.describe(knownPermissions());
+  function deniedMethods(granted: Record<string, string[]>, manifest: Install['plugin']['manifest']): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const [name, methods] of Object.entries(granted)) {
+      for (const method of everyMethod[name] ?? []) {
+        if (methods.includes(method)) continue;
+        const permission = capabilities.permissionOf(name, method) ?? name;
+        const declared = (manifest.permissions as string[]).includes(permission);
+        (out[name] ??= {})[method] = `ctx.${name}.${method} needs the "${permission}" permission, which ${declared ? 'this install was not granted' : 'plugin.json does not declare'}`;
+      }
+    }
+    return out;
+  }
+
   // What stays the same for every invocation of an install, worked out once. An Install is treated as a
   // value: a changed config or grant comes as a new Install object.
   const preparedInstalls = new WeakMap<Install, ReturnType<typeof prepare>>();
@@ -87,7 +102,9 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     const limits = resolveLimits(manifest, maxima);
     const grants = install.grants.filter((g) => (manifest.permissions as string[]).includes(g));
     const granted = capabilities.describe(grants);
-    const tail = JSON.stringify({ config: install.config, capabilities: granted, denied: denied(granted, manifest), outputLimit: limits.outputKb * 1024 });
+    const tail = JSON.stringify({
+      config: install.config, capabilities: granted, denied: denied(granted, manifest), deniedMethods: deniedMethods(granted, manifest), outputLimit: limits.outputKb * 1024,
+    });
     return { limits, grants, granted, installKey: `${install.tenantId}/${install.id}/${bundle.sha256}`, requestTail: tail.slice(1) };
   }
   function prepared(install: Install) {

@@ -180,6 +180,14 @@
     };
   }
 
+  function deniedMethod(why) {
+    return function () {
+      var refusal = freeze({ code: 'capability.denied', message: why, retryable: false });
+      apply(weakSetAdd, hostFailures, [refusal]);
+      return PromiseCtor.reject(refusal);
+    };
+  }
+
   function deniedGetter(capability, why) {
     return function () {
       var refusal = freeze({ code: 'capability.denied', message: why, retryable: false });
@@ -198,6 +206,11 @@
       for (var j = 0; j < methods.length; j++) {
         surface[methods[j]] = capabilityMethod(invocationId, names[i], methods[j], names[i] === 'log');
       }
+      // Methods of the capability the install was not granted (each needs its own permission): a coded refusal,
+      // not a missing function.
+      var deniedMethods = request.deniedMethods !== undefined ? own(request.deniedMethods, names[i]) : undefined;
+      var deniedNamesOf = deniedMethods !== undefined ? keys(deniedMethods) : [];
+      for (var m = 0; m < deniedNamesOf.length; m++) surface[deniedNamesOf[m]] = deniedMethod(deniedMethods[deniedNamesOf[m]]);
       ctx[names[i]] = freeze(surface);
     }
     var denied = request.denied;

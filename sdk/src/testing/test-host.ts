@@ -92,11 +92,18 @@ export async function createTestHost<T extends PluginTypes = UntypedPlugin>(opti
   // As the host offers them: a capability's ctx surface holds the methods granted; one with none granted is denied.
   const granted: Record<string, string[]> = {};
   const denied: Record<string, string> = {};
+  const deniedMethods: Record<string, Record<string, string>> = {};
   for (const [name, capability] of Object.entries(capabilities)) {
     const methods = Object.keys(capability.methods).filter((m) => {
       const permission = permissionOf(capability, m);
       return permission === null || grants.includes(permission);
     });
+    for (const m of Object.keys(capability.methods)) {
+      const permission = permissionOf(capability, m);
+      if (methods.length === 0 || methods.includes(m) || permission === null) continue;
+      const why = permissions.includes(permission) ? 'this install was not granted' : 'plugin.json does not declare';
+      (deniedMethods[name] ??= {})[m] = `ctx.${name}.${m} needs the "${permission}" permission, which ${why}`;
+    }
     if (methods.length > 0) granted[name] = methods;
     else if (permissions.some((p) => p === name || p.startsWith(`${name}.`))) denied[name] = `ctx.${name} needs the "${name}" permission, which this install was not granted`;
     else denied[name] = `ctx.${name} needs the "${name}" permission, which plugin.json does not declare`;
@@ -127,7 +134,7 @@ export async function createTestHost<T extends PluginTypes = UntypedPlugin>(opti
     const request = (invocationId: string) =>
       JSON.stringify({
         id: invocationId, kind, handler: id, idempotencyKey: context.idempotencyKey, runId: context.runId,
-        config: config.ok ? config.value : {}, capabilities: granted, denied, outputLimit: limits.outputKb * 1024,
+        config: config.ok ? config.value : {}, capabilities: granted, denied, deniedMethods, outputLimit: limits.outputKb * 1024,
       });
     const result = await pool.run({
       tenantId: 'test', installKey: `test/install/${bundle.sha256}`, bundle,

@@ -19,9 +19,11 @@ describe.each(dialects)('welcoming a customer through a channel code, on %s', (d
   let simServer: { url: string; close(): Promise<void> };
   let host: RunningHost;
   let configId: string;
+  let skew = 0;
 
   beforeAll(async () => {
-    sim = createWecomSimulator({ corps: [{ corpId, secrets: { [secret]: 1000002 } }] });
+    // WeCom's clock: moved forward to expire the host's token without waiting two hours.
+    sim = createWecomSimulator({ clock: () => Date.now() + skew, corps: [{ corpId, secrets: { [secret]: 1000002 } }] });
     simServer = await sim.listen();
     const world = sim.world(corpId);
     world.addStaff({ userid: 'zhangsan', name: '张三' });
@@ -86,5 +88,33 @@ describe.each(dialects)('welcoming a customer through a channel code, on %s', (d
     await new Promise((r) => setTimeout(r, 300));
     expect(await runsOf(1)).toHaveLength(1);
     expect(sim.effects.length).toBe(effectsBefore);
+  });
+
+  it('an expired or invalidated token and a 45009 cost no failed step: the calls are retried inside the step', async () => {
+    const before = (await runsOf(1)).length;
+    let expected = before;
+    const arrive = async () => {
+      await sim.world(corpId).customerAddsStaff({ configId });
+      return runsOf(++expected);
+    };
+    sim.invalidateTokens(corpId); // WeCom drops the tokens early: the next call gets 40014
+    sim.inject('externalcontact/send_welcome_msg', 45009, 2); // and is rate-limited twice
+    let runs = await arrive();
+    expect(runs[0]).toMatchObject({ status: 'completed' });
+    const steps = await host.host.store.runs().steps(runs[0]!.id);
+    expect(steps.map((s) => `${s.stepPath}#${s.attempt}:${s.status}`)).toEqual(['welcome#1:completed', 'tag#1:completed']);
+    const welcomes = sim.effects.filter((e) => e.path === '/cgi-bin/externalcontact/send_welcome_msg').slice(-4).map((e) => e.errcode);
+    // Refused for the dropped token, limited twice, then taken: all within the one attempt of the step.
+    expect(welcomes.at(-1)).toBe(0);
+    expect(welcomes.filter((c) => c === 45009)).toHaveLength(2);
+    expect(welcomes).toContain(40014);
+
+    skew += 7_200_000; // two hours later for WeCom: the host's cached token has expired (42001)
+    runs = await arrive();
+    expect(runs.length).toBe(before + 2);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect(sim.effects.filter((e) => e.path === '/cgi-bin/externalcontact/send_welcome_msg').slice(-2).map((e) => e.errcode)).toEqual([42001, 0]);
+    const latest = await host.host.store.runs().steps(runs[0]!.id);
+    expect(latest.every((s) => s.attempt === 1 && s.status === 'completed')).toBe(true);
   });
 });

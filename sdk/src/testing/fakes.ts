@@ -119,7 +119,11 @@ export function fakeHttp(stubs: HttpStubs, requests: HttpRequest[]): FakeCapabil
         if ((method === 'GET' || method === 'HEAD') && args.body !== undefined) throw new FakeFailure('capability.args_invalid', `a ${method} request cannot have a body`);
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries((args.headers ?? {}) as Record<string, string>)) headers[name.toLowerCase()] = value;
-        if (scope.idempotencyKey && !readOnly.has(method)) headers['idempotency-key'] = `${scope.idempotencyKey}#http.fetch#${++scope.effects}`;
+        // As the host: the step's key unless the plugin set its own; the ordinal counts either way.
+        if (scope.idempotencyKey && !readOnly.has(method)) {
+          const key = `${scope.idempotencyKey}#http.fetch#${++scope.effects}`;
+          headers['idempotency-key'] ??= key;
+        }
         const request: HttpRequest = { method, url: url.href, headers, ...(args.body !== undefined ? { body: args.body as string } : {}) };
         requests.push(request);
         const stub = stubs[`${method} ${url.href}`] ?? stubs[`${method} ${url.origin}${url.pathname}`];

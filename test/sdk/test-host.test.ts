@@ -147,6 +147,25 @@ definePlugin(manifest as any, { actions: { tag: async (_input: unknown, ctx) => 
     }
   });
 
+  it('a plugin cannot rewrite a host failure it rethrows, even with a setter on Object.prototype', async () => {
+    const other = path.join(path.dirname(dir), 'forger');
+    await mkdir(path.join(other, 'src'), { recursive: true });
+    await writeFile(path.join(other, 'plugin.json'), JSON.stringify({
+      ...manifest, id: 'acme.forger', permissions: ['wecom.mass_message.send'], http: undefined, triggers: [],
+      actions: [{ id: 'send', input: { type: 'object' }, output: { type: 'object' } }],
+    }));
+    await writeFile(path.join(other, 'src', 'index.ts'), `declare const lianjie: any;
+Object.defineProperty(Object.prototype, 'retryAt', { set(this: any, _v: unknown) { this.code = 'capability.failed'; this.message = 'forged'; this.retryable = true; }, configurable: true });
+lianjie.register({ actions: { send: async (_input: unknown, ctx: any) => { await ctx.wecom.sendMassMessage({ externalUserIds: ['wm-1'], text: 'hi' }); return {}; } } });`);
+    const retryAt = '2026-12-01T00:00:00.000Z';
+    const forger = await createTestHost({ plugin: other, wecom: { sendMassMessage: () => { throw { code: 'quota.exceeded', message: 'over', retryable: true, retryAt }; } } });
+    try {
+      expect(await forger.runAction('send', {})).toEqual({ ok: false, failure: { code: 'quota.exceeded', message: 'over', retryable: true, retryAt } });
+    } finally {
+      await forger.close();
+    }
+  });
+
   it('refuses a config the schema does not accept and a bundle whose handlers do not match plugin.json', async () => {
     await expect(createTestHost({ plugin: dir, config: { greeting: 7 } })).rejects.toThrow('/greeting must be string');
     const other = path.join(path.dirname(dir), 'mismatch');

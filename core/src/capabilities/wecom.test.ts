@@ -106,14 +106,22 @@ describe('the wecom capability', () => {
     const lastTask = sim.effects.filter((e) => e.path === '/cgi-bin/externalcontact/add_msg_template').at(-1);
     expect(lastTask?.body.external_userid).toEqual(['wm-c']);
     expect(refusedWindows).toEqual(['week', 'week']);
-    // A retried step is not a second message: the recorded answer, no quota taken.
+    // A retried step is not a second message: the recorded answer, no quota taken, no task sent.
+    const tasks = sim.effects.filter((e) => e.path === '/cgi-bin/externalcontact/add_msg_template').length;
     expect(await send(['wm-b'], 1)).toMatchObject({ ok: true });
+    expect(sim.effects.filter((e) => e.path === '/cgi-bin/externalcontact/add_msg_template').length).toBe(tasks);
+    expect(await store.contactSends().list('acme', 'wm-b', 0)).toHaveLength(2);
+    // And if the ledger had lost the answer, the quota still counts the step's send once.
+    expect(await store.contactSends().take({ tenantId: 'acme', contactId: 'wm-b', key: 'run_m1:send#wecom.sendMassMessage#1', sentAt: now }, [{ name: 'week', since: 0, limit: 2 }]))
+      .toEqual({ ok: true, counted: false });
   });
 
   it('gives back the quota when WeCom does not take the message', async () => {
     sim.inject('externalcontact/add_msg_template', 40003, 1);
     const failed = await registry.call(scope({ runId: 'run_x', idempotencyKey: 'run_x:send' }), all, 'wecom', 'sendMassMessage', { sender: 'zhangsan', externalUserIds: ['wm-a'], text: 'x' });
     expect(failed).toMatchObject({ ok: false, failure: { code: 'wecom.api_error' } });
+    // The send reached WeCom (so the quota had been taken), and the slot was given back.
+    expect(sim.effects.at(-1)).toMatchObject({ path: '/cgi-bin/externalcontact/add_msg_template', errcode: 40003 });
     expect(await store.contactSends().list('acme', 'wm-a', 0)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { failureOf, WecomApiError } from '../wecom/api/errors.ts';
 import type { ContactSends, EffectLedger } from '../store/types.ts';
 import { once } from './effects.ts';
 import { CapabilityFailure, type Capability, type CallScope, type CapabilityMethod } from './types.ts';
-import { wecomMethods, type WecomMethod } from './wecom-methods.ts';
+import { wecomMethods, type WecomMethod, type WecomMethodSpec } from './wecom-methods.ts';
 
 /** How one tenant reaches WeCom. */
 export interface TenantWecom {
@@ -41,7 +41,10 @@ export function createWecomCapability(options: WecomCapabilityOptions): Capabili
       async run(args, scope) {
         const tenant = options.access(scope);
         if (!tenant) throw new CapabilityFailure('wecom.not_configured', `tenant "${scope.tenantId}" has no WeCom app with a secret for plugins to act through`);
-        const call = (request: ReturnType<WecomMethod['request']>) => callWecom(options.client, tenant.credentials, spec, request);
+        if (name === 'sendAppMessage' && tenant.agentId === undefined) {
+          throw new CapabilityFailure('wecom.not_configured', `app messages need the tenant app's agentId, which the host config does not give`);
+        }
+        const call = (request: ReturnType<WecomMethod['request']>) => callWecom(options.client, tenant.credentials, spec, request, scope.signal);
         const input = args as Record<string, any>;
         if (!spec.effect) return call(spec.request(input, tenant));
         return once(options.effects, scope, {
@@ -89,20 +92,28 @@ export function createWecomCapability(options: WecomCapabilityOptions): Capabili
       const answer = (await call(wecomMethods.sendMassMessage!.request({ ...args, externalUserIds: allowed }, tenant))) as Record<string, unknown>;
       return refused.length === 0 ? answer : { ...answer, refused_by_quota: refused };
     } catch (error) {
-      await Promise.all(allowed.map((id) => store.release(scope.tenantId, id, sendKey)));
+      // Given back only when WeCom said no: after a timeout the task may exist, and counting it is the safe side.
+      if (error instanceof CapabilityFailure && error.failure.code !== 'wecom.unreachable') {
+        await Promise.all(allowed.map((id) => store.release(scope.tenantId, id, sendKey)));
+      }
       throw error;
     }
   }
 }
 
-/** One WeCom call; WeCom's errors become coded capability failures, and the answer loses errcode and errmsg. */
-async function callWecom(client: WecomClient, credentials: Credentials, spec: WecomMethod, request: ReturnType<WecomMethod['request']>): Promise<unknown> {
+/**
+ * One WeCom call; WeCom's errors become coded capability failures, and the answer loses errcode and errmsg. A change
+ * whose answer never came (a timeout, a reset) may have been made: it is not retryable, since sending again could
+ * send twice (a second welcome fails 41051 anyway; a second mass message reaches the customer twice).
+ */
+async function callWecom(client: WecomClient, credentials: Credentials, spec: WecomMethodSpec, request: ReturnType<WecomMethod['request']>, signal?: AbortSignal): Promise<unknown> {
   let answer: WecomAnswer;
   try {
-    answer = await client.call(credentials, spec.api, { method: spec.method, ...request });
+    answer = await client.call(credentials, spec.api, { method: spec.method, ...request, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (!(error instanceof WecomApiError)) throw error;
     const { code, message, retryable } = failureOf(error);
+    if (spec.effect && error.errcode === undefined) throw new CapabilityFailure(code, `${message}; WeCom may have made the change, so it is not tried again`, false);
     throw new CapabilityFailure(code, message, retryable);
   }
   const { errcode: _errcode, errmsg: _errmsg, ...rest } = answer;

@@ -9,7 +9,7 @@ import { loadInstalls } from '../plugins/installs.ts';
 import { openStore } from '../store/open.ts';
 import type { StoredRun } from '../store/types.ts';
 import { configOption, parse, type Command } from './command.ts';
-import { requestCustomers } from './simulate.ts';
+import { requestCustomers, simulatorPort } from './simulate.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -44,7 +44,8 @@ export const demoCommand: Command = {
         }
       }
       const since = Date.now();
-      const arrived = await requestCustomers(config.wecom.baseUrl, customers);
+      // Where `serve --simulate` put the simulator, whatever the config says WeCom's address is.
+      const arrived = await requestCustomers(`http://127.0.0.1:${simulatorPort(config)}`, customers);
       for (const a of arrived) console.log(`customer ${a.externalUserId} added ${a.userId}${a.state ? ` through "${a.state}"` : ''}`);
       const runs = await settledRuns(() => store.runs().list({ since, limit: 1000 }), arrived.length);
       for (const run of runs.reverse()) console.log(`  run ${run.id}  ${run.workflowId} v${run.version}  ${run.status}${run.failure ? `  ${run.failure.code}` : ''}`);

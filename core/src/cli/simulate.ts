@@ -24,7 +24,7 @@ export const simulateCommand: Command = {
   --customers <n>      once listening, make n customers add staff through the channel codes
   customers            make customers arrive in a simulator already running (lianjie serve --simulate, or the above)
   --count <n>          how many (default 5)
-  --simulator <url>    the running simulator (default: the config's wecom.baseUrl)`,
+  --simulator <url>    the running simulator (default: where --simulate and this command put it for the config)`,
   async run(argv) {
     const { values, positionals } = parse(argv, {
       ...configOption, port: { type: 'string' }, 'host-url': { type: 'string' }, world: { type: 'string' }, customers: { type: 'string' },
@@ -32,7 +32,7 @@ export const simulateCommand: Command = {
     });
     const { config } = loadConfig(values.config);
     if (positionals[0] === 'customers' && positionals.length === 1) {
-      const arrived = await requestCustomers(values.simulator ?? config.wecom.baseUrl, count(values.count ?? '5', '--count'), values.corp);
+      const arrived = await requestCustomers(values.simulator ?? `http://127.0.0.1:${simulatorPort(config)}`, count(values.count ?? '5', '--count'), values.corp);
       printArrivals(arrived);
       return arrived.every((a) => a.statuses.every((s) => s === 200)) ? 0 : 1;
     }

@@ -69,12 +69,15 @@ export function createPluginRunner(options: PluginRunnerOptions) {
   /** Capabilities the install cannot call, each with the reason its ctx getter throws as capability.denied. */
   function denied(granted: Record<string, string[]>, manifest: Install['plugin']['manifest']): Record<string, string> {
     const out: Record<string, string> = {};
+    const declared = manifest.permissions as string[];
     for (const name of capabilityNames) {
       if (granted[name]) continue;
-      const declared = (manifest.permissions as string[]).includes(name);
-      out[name] = declared
-        ? `ctx.${name} needs the "${name}" permission, which this install was not granted`
-        : `ctx.${name} needs the "${name}" permission, which plugin.json does not declare`;
+      // The permissions the capability's methods need: its name (store, http), or one per method (wecom.*).
+      const needed = [...new Set((everyMethod[name] ?? []).map((m) => capabilities.permissionOf(name, m) ?? name))];
+      const what = needed.length === 1 ? `the "${needed[0]}" permission` : `one of its permissions (${needed.slice(0, 3).map((p) => `"${p}"`).join(', ')}${needed.length > 3 ? ', …' : ''})`;
+      out[name] = needed.some((p) => declared.includes(p))
+        ? `ctx.${name} needs ${what}, which this install was not granted`
+        : `ctx.${name} needs ${what}, which plugin.json does not declare`;
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quotaWindows, windowOpens } from './contact-quota.ts';
-import { spanEnd, startOfWeek } from './zoned-time.ts';
+import { localParts, nextDay, spanEnd, startOfDay, startOfWeek } from './zoned-time.ts';
 
 const tz = 'Asia/Shanghai';
 // 2026-02-11 15:30 in Shanghai (UTC+8), a Wednesday.
@@ -12,12 +12,13 @@ describe('contact quota windows in the tenant timezone', () => {
     expect(decision).toEqual({ ok: true, windows: [{ name: 'month', since: Date.parse('2026-01-31T16:00:00Z'), limit: 28 }] });
   });
 
-  it('day, week (from Monday) and month start at local midnight', () => {
+  it('month, week (from Monday) and day start at local midnight', () => {
     const decision = quotaWindows({ perDay: 1, perWeek: 7, perMonth: 4 }, tz, now);
+    // Longest first, so that the full window the store names is the one that opens last.
     expect(decision.ok && decision.windows).toEqual([
-      { name: 'day', since: Date.parse('2026-02-10T16:00:00Z'), limit: 1 },
-      { name: 'week', since: Date.parse('2026-02-08T16:00:00Z'), limit: 7 },
       { name: 'month', since: Date.parse('2026-01-31T16:00:00Z'), limit: 4 },
+      { name: 'week', since: Date.parse('2026-02-08T16:00:00Z'), limit: 7 },
+      { name: 'day', since: Date.parse('2026-02-10T16:00:00Z'), limit: 1 },
     ]);
   });
 
@@ -34,6 +35,20 @@ describe('contact quota windows in the tenant timezone', () => {
     const early = Date.parse('2026-02-11T23:59:00Z'); // 07:59 local, the next day
     expect(quotaWindows(quiet, tz, early)).toMatchObject({ ok: false, retryAt: Date.parse('2026-02-12T00:00:00Z') });
     expect(quotaWindows(quiet, tz, now).ok).toBe(true);
+  });
+
+  it('a day that starts inside a clock change (Havana turns midnight into 01:00) starts when the clocks jump', () => {
+    const havana = 'America/Havana';
+    const lateOnTheSeventh = Date.parse('2026-03-08T04:30:00Z'); // 23:30 on March 7, standard time
+    const next = nextDay(lateOnTheSeventh, havana);
+    expect(next).toBeGreaterThan(lateOnTheSeventh);
+    expect(localParts(next, havana)).toMatchObject({ day: 8, hour: 1, minute: 0 });
+    expect(localParts(next - 60_000, havana)).toMatchObject({ day: 7, hour: 23, minute: 59 });
+    expect(startOfDay(next + 3_600_000, havana)).toBe(next);
+    // Quiet hours ending at 02:30 on a US spring-forward night end after the jump, never before now.
+    const ny = 'America/New_York';
+    const at = Date.parse('2026-03-08T06:59:00Z'); // 01:59 EST
+    expect(spanEnd(at, ny, '00:00', '02:30')).toBe(Date.parse('2026-03-08T07:30:00Z')); // 03:30 EDT, the first moment past 02:30
   });
 
   it('works across a daylight-saving change', () => {

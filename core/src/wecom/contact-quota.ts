@@ -22,13 +22,15 @@ export function quotaWindows(policy: ContactQuotaPolicy, timezone: string, now: 
     const end = spanEnd(now, timezone, policy.quietHours.from, policy.quietHours.to);
     if (end !== undefined) return { ok: false, reason: `quiet hours (${policy.quietHours.from}–${policy.quietHours.to}, ${timezone})`, retryAt: end };
   }
+  // Longest first: the store names the first full window, and the longest full one is the one that opens last, so
+  // a retry at its opening is not refused again by another.
   const windows: QuotaWindow[] = [];
-  if (policy.perDay !== undefined) windows.push({ name: 'day', since: startOfDay(now, timezone), limit: policy.perDay });
-  if (policy.perWeek !== undefined) windows.push({ name: 'week', since: startOfWeek(now, timezone), limit: policy.perWeek });
   if (policy.perMonth !== undefined) {
     const limit = policy.perMonth === 'days-in-month' ? daysInMonth(now, timezone) : policy.perMonth;
     windows.push({ name: 'month', since: startOfMonth(now, timezone), limit });
   }
+  if (policy.perWeek !== undefined) windows.push({ name: 'week', since: startOfWeek(now, timezone), limit: policy.perWeek });
+  if (policy.perDay !== undefined) windows.push({ name: 'day', since: startOfDay(now, timezone), limit: policy.perDay });
   return { ok: true, windows };
 }
 

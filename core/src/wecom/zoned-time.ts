@@ -34,19 +34,29 @@ export function localParts(ms: number, timezone: string): LocalParts {
   };
 }
 
-/** The instant the local time `year-month-day hour:minute` happens in `timezone` (months may overflow, as Date.UTC's do). */
+/**
+ * The instant the local time `year-month-day hour:minute` happens in `timezone` (months and days may overflow, as
+ * Date.UTC's do). In an overlap (clocks turned back) the first of the two; in a gap (clocks turned forward, as at
+ * midnight in Havana) the wall time does not exist and the answer is the moment the clocks jump past it.
+ */
 export function zonedInstant(timezone: string, year: number, month: number, day: number, hour = 0, minute = 0): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  // The zone's offset at a guess, then at the corrected instant: right on both sides of a DST change.
-  let instant = wall - offsetAt(wall, timezone);
-  instant = wall - offsetAt(instant, timezone);
-  return instant;
+  // The zone's offsets a day either side; one of them holds at the instant, unless the wall time is in a gap.
+  const before = wall - offsetAt(wall - 86_400_000, timezone);
+  const after = wall - offsetAt(wall + 86_400_000, timezone);
+  const valid = [before, after].filter((instant) => wallAt(instant, timezone) === wall);
+  // In a gap the offset from before the change lands just after the jump.
+  return valid.length > 0 ? Math.min(...valid) : before;
+}
+
+/** The local wall time at `ms`, as if it were UTC, to the minute. */
+function wallAt(ms: number, timezone: string): number {
+  const p = localParts(ms, timezone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
 }
 
 function offsetAt(ms: number, timezone: string): number {
-  const p = localParts(ms, timezone);
-  const seconds = new Date(ms).getUTCSeconds();
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, seconds) - (ms - (ms % 1000));
+  return wallAt(ms, timezone) - Math.floor(ms / 60_000) * 60_000;
 }
 
 export function startOfDay(ms: number, timezone: string): number {

@@ -18,3 +18,8 @@ export const wecomPermissions = {
 } as const;
 
 export type WecomMethodName = keyof typeof wecomPermissions;
+
+/** The methods that change something in WeCom: made once per workflow step, each taking an effect ordinal. */
+export const wecomEffectMethods: ReadonlySet<WecomMethodName> = new Set([
+  'remarkExternalContact', 'addCorpTag', 'markTags', 'sendWelcome', 'sendMassMessage', 'addContactWay', 'sendAppMessage', 'sendKfMessage',
+]);

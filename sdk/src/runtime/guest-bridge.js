@@ -290,7 +290,12 @@
       waiter.resolve(own(result, 'output'));
     } else {
       var hostFailure = own(result, 'failure');
-      var f = { code: own(hostFailure, 'code'), message: own(hostFailure, 'message'), retryable: own(hostFailure, 'retryable') === true };
+      // Built without a prototype: an assignment to an object with one would run a setter the plugin defined on
+      // Object.prototype, which could rewrite the failure before it is frozen and vouched for as the host's.
+      var f = create(null);
+      f.code = own(hostFailure, 'code');
+      f.message = own(hostFailure, 'message');
+      f.retryable = own(hostFailure, 'retryable') === true;
       var retryAt = own(hostFailure, 'retryAt');
       if (typeof retryAt === 'string') f.retryAt = retryAt;
       freeze(f);

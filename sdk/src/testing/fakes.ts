@@ -1,16 +1,19 @@
 // Stand-ins for the host's capabilities, with the same argument schemas, results, quotas and failure codes, and
 // nothing outside the test: the store lives in a Map, and http is answered by the stubs the test declares.
 import { hostLabel, isHostAllowed } from '../capabilities/http-hosts.ts';
-import { wecomPermissions, type WecomMethodName } from '../capabilities/wecom-permissions.ts';
+import { wecomEffectMethods, wecomPermissions, type WecomMethodName } from '../capabilities/wecom-permissions.ts';
 
 /** A failure a capability reports to the plugin: what the host's capability would report. */
 export class FakeFailure extends Error {
   readonly code: string;
   readonly retryable: boolean;
-  constructor(code: string, message: string, retryable = false) {
+  /** When trying again can work (an ISO instant), as the host's contact quota says. */
+  readonly retryAt: string | undefined;
+  constructor(code: string, message: string, retryable = false, retryAt?: string) {
     super(message);
     this.code = code;
     this.retryable = retryable;
+    this.retryAt = retryAt;
   }
 }
 
@@ -147,17 +150,19 @@ export function fakeHttp(stubs: HttpStubs, requests: HttpRequest[]): FakeCapabil
  */
 export type WecomStubs = Partial<Record<WecomMethodName, (args: any) => unknown>>;
 
+
 export function fakeWecom(stubs: WecomStubs): FakeCapability {
   const methods: Record<string, FakeMethod> = {};
   for (const name of Object.keys(wecomPermissions) as WecomMethodName[]) {
-    methods[name] = async (args) => {
+    methods[name] = async (args, scope) => {
+      if (scope.idempotencyKey && wecomEffectMethods.has(name)) scope.effects += 1;
       const stub = stubs[name];
       if (!stub) throw new FakeFailure('wecom.not_configured', `no stub answers ctx.wecom.${name} (the test host reaches no WeCom; declare it in createTestHost({ wecom }))`);
       try {
         return await stub(args);
       } catch (error) {
-        const { code, message, retryable } = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown };
-        if (typeof code === 'string') throw new FakeFailure(code, typeof message === 'string' ? message : code, retryable === true);
+        const { code, message, retryable, retryAt } = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown; retryAt?: unknown };
+        if (typeof code === 'string') throw new FakeFailure(code, typeof message === 'string' ? message : code, retryable === true, typeof retryAt === 'string' ? retryAt : undefined);
         throw error;
       }
     };

@@ -104,9 +104,14 @@ export async function createTestHost<T extends PluginTypes = UntypedPlugin>(opti
       const why = permissions.includes(permission) ? 'this install was not granted' : 'plugin.json does not declare';
       (deniedMethods[name] ??= {})[m] = `ctx.${name}.${m} needs the "${permission}" permission, which ${why}`;
     }
-    if (methods.length > 0) granted[name] = methods;
-    else if (permissions.some((p) => p === name || p.startsWith(`${name}.`))) denied[name] = `ctx.${name} needs the "${name}" permission, which this install was not granted`;
-    else denied[name] = `ctx.${name} needs the "${name}" permission, which plugin.json does not declare`;
+    if (methods.length > 0) {
+      granted[name] = methods;
+      continue;
+    }
+    // Worded as the host words it: the capability's one permission, or some of its per-method ones.
+    const needed = [...new Set(Object.keys(capability.methods).map((m) => permissionOf(capability, m) ?? name))];
+    const what = needed.length === 1 ? `the "${needed[0]}" permission` : `one of its permissions (${needed.slice(0, 3).map((p) => `"${p}"`).join(', ')}${needed.length > 3 ? ', …' : ''})`;
+    denied[name] = `ctx.${name} needs ${what}, which ${needed.some((p) => permissions.includes(p)) ? 'this install was not granted' : 'plugin.json does not declare'}`;
   }
 
   const pool = createSandboxPool<Scope>({
@@ -196,7 +201,11 @@ async function callCapability(capability: FakeCapability | undefined, scope: Sco
   try {
     return { ok: true, output: (await run(checked.value as Record<string, unknown>, scope)) ?? null };
   } catch (error) {
-    if (error instanceof FakeFailure) return failure(error.code, error.message, error.retryable);
+    if (error instanceof FakeFailure) {
+      const result = failure(error.code, error.message, error.retryable);
+      if (error.retryAt !== undefined) result.failure.retryAt = error.retryAt;
+      return result;
+    }
     return failure('capability.failed', `${name}.${method} failed: ${error instanceof Error ? error.message : String(error)}`, true);
   }
 }

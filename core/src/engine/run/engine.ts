@@ -33,6 +33,7 @@ export interface Engine {
 
 const dayMs = 86_400_000;
 const pruneEveryMs = 3_600_000;
+const quotaMemoryMs = 35 * 86_400_000;
 
 export function createEngine(options: EngineOptions): Engine {
   const { store, config, logger } = options;
@@ -56,6 +57,8 @@ export function createEngine(options: EngineOptions): Engine {
       const before = Date.now() - config.retentionDays * dayMs;
       const deleted = await runs.prune(before);
       await store.scheduleTicks().prune(before);
+      // Contact quota windows reach back a natural month at most: older sends count for nothing.
+      await store.contactSends().prune(Date.now() - quotaMemoryMs);
       if (deleted > 0) logger?.info({ deleted, retentionDays: config.retentionDays }, 'old runs deleted');
     } catch (error) {
       logger?.warn({ err: error }, 'deleting old runs failed');

@@ -33,6 +33,8 @@ export interface CallOptions {
   method?: 'GET' | 'POST';
   query?: Record<string, string>;
   body?: unknown;
+  /** Ends the call (and its retries) early: the invocation it serves is over. */
+  signal?: AbortSignal;
 }
 
 export type WecomAnswer = { errcode?: number; errmsg?: string } & Record<string, unknown>;
@@ -55,42 +57,59 @@ export function createWecomClient(options: WecomClientOptions = {}) {
     if (token !== undefined) url.searchParams.set(tokenParam, token);
     for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
     const method = call.method ?? (call.body === undefined ? 'GET' : 'POST');
-    let response: Response;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let text: string;
+    let status: number;
     try {
-      response = await send(url, {
-        method, signal: AbortSignal.timeout(timeoutMs),
+      const response = await send(url, {
+        method, signal: call.signal ? AbortSignal.any([timeout, call.signal]) : timeout,
         ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(call.body ?? {}) } : {}),
       });
+      status = response.status;
+      text = await response.text();
     } catch (error) {
-      throw new WecomApiError(api, undefined, error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error));
+      const why = call.signal?.aborted ? 'the invocation ended before WeCom answered' : timeout.aborted ? `no answer within ${timeoutMs} ms`
+        : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new WecomApiError(api, undefined, why);
     }
-    const text = await response.text();
+    // WeCom answers every call with HTTP 200 and a JSON object carrying errcode; anything else (a proxy's 502 with
+    // `{}`, say) is not WeCom's answer, and must never be taken for success.
+    let answer: unknown;
     try {
-      return JSON.parse(text) as WecomAnswer;
+      answer = JSON.parse(text);
     } catch {
-      throw new WecomApiError(api, undefined, `HTTP ${response.status} with a body that is not JSON`);
+      answer = undefined;
     }
+    if (status !== 200 || answer === null || typeof answer !== 'object' || Array.isArray(answer) || typeof (answer as WecomAnswer).errcode !== 'number') {
+      throw new WecomApiError(api, undefined, `HTTP ${status} with ${answer === undefined ? 'a body that is not JSON' : 'a body without an errcode'}`);
+    }
+    return answer as WecomAnswer;
   }
 
   /** Repeats `attempt` while WeCom answers busy or rate-limited, with exponential backoff; throws any other errcode. */
-  async function withBackoff(api: string, attempt: () => Promise<WecomAnswer>): Promise<WecomAnswer> {
+  async function withBackoff(api: string, attempt: () => Promise<WecomAnswer>, signal?: AbortSignal): Promise<WecomAnswer> {
     for (let n = 1; ; n++) {
       const answer = await attempt();
       const errcode = answer.errcode ?? 0;
       if (errcode === 0) return answer;
-      if (!busy.has(errcode) || n >= attempts) throw new WecomApiError(api, errcode, answer.errmsg ?? '');
+      if (!busy.has(errcode) || n >= attempts || signal?.aborted) throw new WecomApiError(api, errcode, answer.errmsg ?? '');
       await sleep(Math.min(maxMs, initialMs * 2 ** (n - 1)));
     }
   }
 
-  const issued = (answer: WecomAnswer, field: string): IssuedToken => ({ token: String(answer[field]), expiresIn: Number(answer.expires_in ?? 7200) });
+  function issued(api: string, answer: WecomAnswer, field: string): IssuedToken {
+    const token = answer[field];
+    if (typeof token !== 'string' || token === '') throw new WecomApiError(api, undefined, `the answer has no ${field}`);
+    const expiresIn = Number(answer.expires_in);
+    return { token, expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200 };
+  }
 
   function suiteToken(suite: SuiteCredentials): Promise<string> {
     return tokens.get(`suite:${suite.suiteId}`, async () => {
       const ticket = await suite.ticket();
       const api = '/cgi-bin/service/get_suite_token';
       const body = { suite_id: suite.suiteId, suite_secret: suite.suiteSecret, suite_ticket: ticket };
-      return issued(await withBackoff(api, () => exchange(api, undefined, { method: 'POST', body })), 'suite_access_token');
+      return issued(api, await withBackoff(api, () => exchange(api, undefined, { method: 'POST', body })), 'suite_access_token');
     });
   }
 
@@ -118,10 +137,10 @@ export function createWecomClient(options: WecomClientOptions = {}) {
       if (credentials.kind === 'corp') {
         const api = '/cgi-bin/gettoken';
         const query = { corpid: credentials.corpId, corpsecret: credentials.secret };
-        return issued(await withBackoff(api, () => exchange(api, undefined, { method: 'GET', query })), 'access_token');
+        return issued(api, await withBackoff(api, () => exchange(api, undefined, { method: 'GET', query })), 'access_token');
       }
       const body = { auth_corpid: credentials.corpId, permanent_code: credentials.permanentCode };
-      return issued(await suiteCall(credentials.suite, '/cgi-bin/service/get_corp_token', { method: 'POST', body }), 'access_token');
+      return issued('/cgi-bin/service/get_corp_token', await suiteCall(credentials.suite, '/cgi-bin/service/get_corp_token', { method: 'POST', body }), 'access_token');
     });
   }
 
@@ -135,7 +154,7 @@ export function createWecomClient(options: WecomClientOptions = {}) {
       for (let refused = false; ; refused = true) {
         const token = await accessToken(credentials);
         try {
-          return await withBackoff(api, () => exchange(api, token, call));
+          return await withBackoff(api, () => exchange(api, token, call), call.signal);
         } catch (error) {
           if (refused || !(error instanceof WecomApiError) || !tokenRefused.has(error.errcode ?? 0)) throw error;
           tokens.invalidate(tokenKey(credentials), token);

@@ -34,7 +34,9 @@ export function createTokenCache(options: TokenCacheOptions = {}) {
       if (!pending) {
         pending = issue()
           .then(({ token, expiresIn }) => {
-            tokens.set(key, { token, refreshAt: clock() + Math.max(0, expiresIn * 1000 - marginMs) });
+            // A short-lived token is still kept for half its life, not fetched again on every call.
+            const lifeMs = expiresIn * 1000;
+            tokens.set(key, { token, refreshAt: clock() + Math.max(lifeMs / 2, lifeMs - marginMs) });
             return token;
           })
           .finally(() => inflight.delete(key));

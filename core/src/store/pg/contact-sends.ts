@@ -2,6 +2,7 @@
 // on one connection.
 import type pg from 'pg';
 import type { ContactSends, QuotaVerdict, QuotaWindow } from '../types.ts';
+import { firstFull, oldest } from '../quota-windows.ts';
 import { inTransaction } from './transaction.ts';
 
 // Two hosts taking for one customer at once would both count the sends before either wrote; the transaction-scoped
@@ -61,18 +62,4 @@ export function createPgContactSends(pool: pg.Pool): ContactSends {
       return rowCount ?? 0;
     },
   };
-}
-
-/** The earliest `since`, or null with no windows (then only the key is looked up). */
-function oldest(windows: readonly QuotaWindow[]): number | null {
-  return windows.length === 0 ? null : Math.min(...windows.map((w) => w.since));
-}
-
-/** The first window, in the given order, that the recorded sends already fill. */
-function firstFull(sentAt: readonly number[], windows: readonly QuotaWindow[]): QuotaVerdict | undefined {
-  for (const w of windows) {
-    const count = sentAt.filter((t) => t >= w.since).length;
-    if (count >= w.limit) return { ok: false, window: w.name, count, limit: w.limit };
-  }
-  return undefined;
 }

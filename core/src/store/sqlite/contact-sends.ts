@@ -2,6 +2,7 @@
 // IMMEDIATE transaction, so a second process on the same file waits for the write lock instead of counting stale rows.
 import type Database from 'better-sqlite3';
 import type { ContactSends, QuotaVerdict, QuotaWindow } from '../types.ts';
+import { firstFull, oldest } from '../quota-windows.ts';
 
 interface Send {
   tenantId: string;
@@ -45,20 +46,6 @@ export function createSqliteContactSends(sqlite: Database.Database): ContactSend
       return s().prune.run({ before }).changes;
     },
   };
-}
-
-/** The earliest `since`, or null with no windows (then only the key is looked up). */
-function oldest(windows: readonly QuotaWindow[]): number | null {
-  return windows.length === 0 ? null : Math.min(...windows.map((w) => w.since));
-}
-
-/** The first window, in the given order, that the recorded sends already fill. */
-function firstFull(sentAt: readonly number[], windows: readonly QuotaWindow[]): QuotaVerdict | undefined {
-  for (const w of windows) {
-    const count = sentAt.filter((t) => t >= w.since).length;
-    if (count >= w.limit) return { ok: false, window: w.name, count, limit: w.limit };
-  }
-  return undefined;
 }
 
 function prepare(sqlite: Database.Database) {

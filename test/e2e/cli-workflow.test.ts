@@ -1,4 +1,5 @@
 // `lianjie workflow validate` as a real process: plugin directories installed by a host config, workflows checked against them.
+// The shipped example (tenant demo, on the first-party plugins) is checked against the demo config's installs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,8 @@ const welcomeInput = { type: 'object', properties: { welcomeCode: { type: 'strin
 
 let cwd: string;
 let config: string;
+/** examples/demo/lianjie.config.json with its database in the test's folder and its plugin directories absolute. */
+let demoConfig: string;
 
 beforeAll(async () => {
   cwd = folder('workflow-validate');
@@ -27,6 +30,11 @@ beforeAll(async () => {
     tenants: [{ id: 'acme', corpId: demoCorpId }],
     installs: ['customer-tags', 'welcome', 'reminders'].map((name) => ({ id: `acme-${name}`, tenant: 'acme', plugin: `plugins/${name}` })),
   }, 'host.json');
+  const demo = JSON.parse(readFileSync(path.join(repo, 'examples/demo/lianjie.config.json'), 'utf8')) as Record<string, any>;
+  demoConfig = writeConfig(cwd, {
+    ...demo, database: 'demo.db',
+    installs: demo.installs.map((i: { plugin: string }) => ({ ...i, plugin: path.resolve(repo, 'examples/demo', i.plugin) })),
+  }, 'demo.json');
 });
 
 const validate = (file: string, ...args: string[]) => run(['workflow', 'validate', file, ...args], { cwd });
@@ -39,7 +47,7 @@ function writeWorkflow(name: string, value: unknown): string {
 
 describe('lianjie workflow validate', () => {
   it('accepts the shipped example against a config that installs its plugins, counting nested steps', async () => {
-    const result = await validate(example, '--config', config);
+    const result = await validate(example, '--config', demoConfig);
     expect(result).toMatchObject({ code: 0, stdout: 'ok: store-welcome (4 steps)\n', stderr: '' });
     const nested = writeWorkflow('nested.json', {
       id: 'nested', name: 'Nested', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' },
@@ -90,11 +98,12 @@ describe('lianjie workflow validate', () => {
     ]);
   });
 
-  it('uses the demo config, which installs nothing, when there is no ./lianjie.config.json', async () => {
+  it('uses the embedded demo config, which has tenant demo and installs nothing, when there is no ./lianjie.config.json', async () => {
     const result = await run(['workflow', 'validate', example], { cwd: folder('workflow-demo') });
     expect(result.code).toBe(1);
-    expect(lines(result.stderr)).toContain('  /steps/0/action: no plugin "lianjie.customer-tags" is installed for tenant "acme" (it has no plugins installed)');
-    expect(lines(result.stderr)).toContain('  /tenantId: no tenant "acme" (tenants: demo)');
+    expect(lines(result.stderr)).toContain('  /steps/0/action: no plugin "lianjie.store-membership" is installed for tenant "demo" (it has no plugins installed)');
+    expect(lines(result.stderr)).toContain('  /steps/1/action: no plugin "lianjie.customer-tags" is installed for tenant "demo" (it has no plugins installed)');
+    expect(result.stderr).not.toContain('/tenantId');
   });
 
   it('refuses files that cannot be read or are not JSON, and bad arguments, with one line', async () => {
@@ -121,14 +130,14 @@ describe('lianjie workflow validate', () => {
 
 describe('lianjie workflow apply', () => {
   it('stores a valid workflow as its next version, leaves an unchanged one alone, and refuses an invalid one', async () => {
-    const apply = (file: string) => run(['workflow', 'apply', file, '--config', config], { cwd });
+    const apply = (file: string) => run(['workflow', 'apply', file, '--config', demoConfig], { cwd });
     const first = await apply(example);
     expect(first, first.stderr).toMatchObject({ code: 0, stdout: 'applied: store-welcome version 1\n' });
     expect((await apply(example)).stdout).toBe('unchanged: store-welcome version 1\n');
     const changed = JSON.parse(readFileSync(example, 'utf8')) as { name: string };
     changed.name = 'Store welcome, second edition';
     expect((await apply(writeWorkflow('second.json', changed))).stdout).toBe('applied: store-welcome version 2\n');
-    const broken = await apply(writeWorkflow('apply-broken.json', { id: 'x', name: 'x', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' }, steps: [{ id: 'a', action: 'nope/none' }] }));
+    const broken = await apply(writeWorkflow('apply-broken.json', { id: 'x', name: 'x', tenantId: 'demo', trigger: { event: 'wecom.external_contact.add' }, steps: [{ id: 'a', action: 'nope/none' }] }));
     expect(broken).toMatchObject({ code: 1, stdout: '' });
     expect(broken.stderr).toMatch(/^lianjie: workflow\.invalid: /);
   });

@@ -3,6 +3,7 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freshTempDir, type TempDir } from '../../../test/support/tmp.ts';
+import { loadInstalls } from '../plugins/installs.ts';
 import { openStore } from '../store/open.ts';
 import { loadConfig } from './load.ts';
 import { failure, keys, withApp } from './load.test-support.ts';
@@ -95,13 +96,25 @@ describe('loadConfig', () => {
     expect(error.details[0]?.pointer).toBe('/tenants/0/apps/0/token');
   });
 
-  it('loads the shipped example with its secrets from the env', () => {
+  it('loads the shipped example with its secrets from the env, and its installs of the first-party plugins', async () => {
     const example = path.resolve(import.meta.dirname, '../../../examples/lianjie.config.json');
-    const env = { ACME_CRM_SECRET: 'secret', ACME_CRM_TOKEN: keys.token, ACME_CRM_AES_KEY: keys.encodingAesKey };
+    const env = {
+      ACME_CRM_SECRET: 'secret', ACME_CRM_TOKEN: keys.token, ACME_CRM_AES_KEY: keys.encodingAesKey,
+      ACME_KF_WEBHOOK_SECRET: 'kf-webhook-secret-0123456789', ACME_POS_WEBHOOK_SECRET: 'pos-webhook-secret-0123456789',
+    };
     const { config } = loadConfig(example, env);
     expect(config.database).toBe(`file:${path.dirname(example)}/data/lianjie.db`);
+    expect(config.wecom.baseUrl).toBe('https://qyapi.weixin.qq.com');
     expect(config.tenants[0]!.apps[0]).toMatchObject({ secret: 'secret', ...keys });
-    expect(failure(() => loadConfig(example, {})).code).toBe('config.secret_missing');
+    expect(config.tenants[0]!.contactQuota).toMatchObject({ perMonth: 'days-in-month' });
+    expect(config.installs.find((i) => i.id === 'acme-membership')?.webhookSecret).toBe('pos-webhook-secret-0123456789');
+    const installs = await loadInstalls(config, path.dirname(example));
+    expect(installs.map((i) => i.plugin.manifest.id).sort()).toEqual([
+      'lianjie.birthday-reminders', 'lianjie.channel-welcome', 'lianjie.churn-alert', 'lianjie.customer-tags', 'lianjie.keyword-reply', 'lianjie.store-membership',
+    ]);
+    const missing = failure(() => loadConfig(example, {}));
+    expect(missing.code).toBe('config.secret_missing');
+    expect(missing.details.map((d) => d.pointer)).toEqual(expect.arrayContaining(['/installs/2/webhookSecret', '/installs/5/webhookSecret']));
   });
 
   describe('without a file argument', () => {

@@ -1,7 +1,11 @@
 // validateWorkflow: the shipped example, and each rule beyond the schema with the exact pointer of its problem.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { failure } from '../../../../test/support/errors.ts';
+import { loadConfig } from '../../config/load.ts';
+import { loadInstalls } from '../../plugins/installs.ts';
 import { inlinePlugin, testInstall, testManifest } from '../../../../test/support/plugins.ts';
 import { validateWorkflow } from './validate.ts';
 import { acmeInstalls, send, workflowOf } from './workflow.test-support.ts';
@@ -11,14 +15,14 @@ const problems = (value: unknown, options = {}) => failure(() => validateWorkflo
 const stop = (id: string, extra: Record<string, unknown> = {}) => ({ id, stop: { status: 'completed' }, ...extra });
 
 describe('validateWorkflow', () => {
-  it('accepts examples/workflows/retail/store-welcome.json with its three plugins installed, filling in defaults', () => {
+  it('accepts examples/workflows/retail/store-welcome.json with its three plugins installed as the demo installs them, filling in defaults', async () => {
     const example = JSON.parse(readFileSync(new URL('../../../../examples/workflows/retail/store-welcome.json', import.meta.url), 'utf8'));
     const before = structuredClone(example);
-    const installed = ['lianjie.customer-tags/add', 'lianjie.welcome/send', 'lianjie.reminders/notify-staff'].map((ref) => {
-      const [plugin, action] = ref.split('/') as [string, string];
-      return testInstall(inlinePlugin(testManifest(plugin, [action]), 'void 0;'), 'acme');
-    });
-    const workflow = validateWorkflow(example, installed, { tenants: ['acme'] });
+    const demo = fileURLToPath(new URL('../../../../examples/demo/lianjie.config.json', import.meta.url));
+    const uses = ['lianjie.customer-tags', 'lianjie.keyword-reply', 'lianjie.store-membership'];
+    const installed = (await loadInstalls(loadConfig(demo, {}).config, path.dirname(demo))).filter((i) => uses.includes(i.plugin.manifest.id));
+    expect(installed.map((i) => i.plugin.manifest.id).sort()).toEqual(uses);
+    const workflow = validateWorkflow(example, installed, { tenants: ['demo'] });
     expect(workflow).toEqual({ ...before, enabled: true });
     expect(example).toEqual(before);
   });

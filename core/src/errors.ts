@@ -64,10 +64,15 @@ export const errorCodes = {
   'workflow.install_missing': { status: 409, summary: "A run's action belongs to a plugin no longer installed for its tenant." },
   'workflow.wait_invalid': { status: 422, summary: "A wait step's until expression gave something that is not an RFC 3339 timestamp." },
   'workflow.stopped': { status: 422, summary: 'A stop step ended the run as failed; its reason is the message.' },
-  'api.unauthorized': { status: 401, summary: 'The /api/v1 request has no bearer token, or one the host config does not list.' },
-  'api.forbidden': { status: 403, summary: "The token may not see or act on that tenant's data." },
+  'api.unauthorized': { status: 401, summary: 'The /api/v1 request has no bearer token, or one that is not known or was revoked.' },
+  'api.forbidden': { status: 403, summary: "The token's role may not call the route, or may not see that tenant's data." },
   'run.not_found': { status: 404, summary: 'No run with that id.' },
+  'token.not_found': { status: 404, summary: 'No API token with that id.' },
   'run.not_replayable': { status: 409, summary: "The run's plugin trigger failed, so there is no trigger output to replay." },
+  'secret.key_missing': { status: 500, summary: 'LIANJIE_SECRET_KEY is not set, so secrets cannot be sealed or opened; make a key with `openssl rand -base64 32`.' },
+  'secret.key_invalid': { status: 500, summary: 'LIANJIE_SECRET_KEY is not a 32-byte key written as base64 (44 characters) or as 64 hex characters.' },
+  'secret.key_mismatch': { status: 500, summary: 'A stored secret was sealed under another LIANJIE_SECRET_KEY than the one the host has (their key ids differ).' },
+  'secret.unreadable': { status: 500, summary: 'A stored secret is not a sealed value, or fails its authentication check (altered or truncated).' },
   'internal': { status: 500, summary: 'An unexpected failure inside the host.' },
 } as const;
 

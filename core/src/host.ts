@@ -2,7 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { HostConfig } from './config/types.ts';
-import { runsRoutes } from './api/runs-routes.ts';
+import { adminApi } from './api/admin-api.ts';
 import { createStandardCapabilities } from './capabilities/standard.ts';
 import { createEngine, type Engine } from './engine/run/engine.ts';
 import { createDecoder, type Decoder } from './inbox/decoder.ts';
@@ -72,7 +72,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));
   app.route('/', opsRoutes({ store, metrics }));
-  app.route('/', runsRoutes({ store, tokens: config.api.tokens, logger }));
+  app.route('/', adminApi({ store, tokens: config.api.tokens, logger }));
   app.route('/', webhookRoutes({
     installs: options.installs ?? [], router: engine.router, logger,
     secrets: new Map(config.installs.flatMap((i) => (i.webhookSecret ? [[i.id, i.webhookSecret] as const] : []))),

@@ -66,7 +66,8 @@ describe.each(dialects)('/api/v1/runs on %s', (dialect) => {
 
   it('a token limited to a tenant sees only that tenant', async () => {
     expect((await call('GET', '/api/v1/runs', acmeToken)).json.error).toMatchObject({ code: 'request.invalid', details: [{ pointer: '/query/tenant' }] });
-    expect(await call('GET', '/api/v1/runs?tenant=beta', acmeToken)).toMatchObject({ status: 403, json: { error: { code: 'api.forbidden' } } });
+    expect(await call('GET', '/api/v1/runs?tenant=beta', acmeToken)).toMatchObject({ status: 404, json: { error: { code: 'tenant.not_found' } } });
+    expect(await call('GET', '/api/v1/runs?tenant=nosuch', acmeToken)).toMatchObject({ status: 404, json: { error: { code: 'tenant.not_found' } } });
     expect((await call('GET', '/api/v1/runs?tenant=acme', acmeToken)).json.runs).toHaveLength(2);
     expect(await call('GET', `/api/v1/runs/${ids.beta}`, acmeToken)).toMatchObject({ status: 404, json: { error: { code: 'run.not_found' } } });
     expect(await call('POST', `/api/v1/runs/${ids.beta}/cancel`, acmeToken)).toMatchObject({ status: 404 });

@@ -61,7 +61,9 @@ export interface EngineConfig {
 export interface ApiToken {
   id: string;
   token: string;
-  /** Absent: every tenant. */
+  /** Default: `platform` without `tenants`, `tenant` with them. */
+  role?: 'platform' | 'vendor' | 'tenant';
+  /** The tenants a tenant token may see. */
   tenants?: string[];
 }
 

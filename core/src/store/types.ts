@@ -107,6 +107,8 @@ export interface Store {
   scheduleTicks(): ScheduleTickRepository;
   /** The sends counted against each customer's contact quotas; the same object on every call. */
   contactSends(): ContactSends;
+  /** The admin API's bearer tokens (their hashes, never the secrets); the same object on every call. */
+  apiTokens(): ApiTokenStore;
   close(): Promise<void>;
 }
 
@@ -217,4 +219,34 @@ export interface ContactSends {
   list(tenantId: string, contactId: string, since: number): Promise<{ key: string; sentAt: number }[]>;
   /** Deletes records older than `before` (the longest window is a month; the host prunes with its retention). Answers how many. */
   prune(before: number): Promise<number>;
+}
+
+/** Who an admin API token speaks for: the platform operator, one plugin vendor, or one tenant. */
+export type ApiRole = 'platform' | 'vendor' | 'tenant';
+
+/** An admin API token as stored: the sha256 of its secret, never the secret itself. */
+export interface StoredApiToken {
+  id: string;
+  role: ApiRole;
+  /** Set for tenant tokens. */
+  tenantId: string | null;
+  /** Set for vendor tokens. */
+  vendorId: string | null;
+  label: string;
+  /** Hex sha256 of the token's secret, stored exactly as given. */
+  hash: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601; null while the token is live. */
+  revokedAt: string | null;
+}
+
+export interface ApiTokenStore {
+  /** Stores a new token, created now. A tenant token needs a tenantId and a vendor token a vendorId; an id already taken fails. */
+  create(token: { id: string; role: ApiRole; tenantId: string | null; vendorId: string | null; label: string; hash: string }): Promise<StoredApiToken>;
+  get(id: string): Promise<StoredApiToken | undefined>;
+  /** Newest first; revoked ones included (with revokedAt). Filters optional. */
+  list(filter?: { tenantId?: string; vendorId?: string }): Promise<StoredApiToken[]>;
+  /** Sets revoked_at once; answers the token after (undefined if no such id). Revoking twice keeps the first time. */
+  revoke(id: string, at: number): Promise<StoredApiToken | undefined>;
 }

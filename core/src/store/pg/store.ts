@@ -6,9 +6,10 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ApiTokenStore, ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
+import { createPgApiTokens } from './api-tokens.ts';
 import { createPgContactSends } from './contact-sends.ts';
 import { createPgEffects } from './effects.ts';
 import { createPgScheduleTicks } from './schedule-ticks.ts';
@@ -58,6 +59,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   let ticks: ScheduleTickRepository | undefined;
   let runRepository: RunRepository | undefined;
   let contactSendLedger: ContactSends | undefined;
+  let tokenStore: ApiTokenStore | undefined;
   let closed = false;
 
   return {
@@ -141,6 +143,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     scheduleTicks: () => (ticks ??= createPgScheduleTicks(pool)),
     runs: () => (runRepository ??= createPgRuns(pool)),
     contactSends: () => (contactSendLedger ??= createPgContactSends(pool)),
+    apiTokens: () => (tokenStore ??= createPgApiTokens(pool)),
 
     async close() {
       if (closed) return;

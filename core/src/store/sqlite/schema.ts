@@ -1,4 +1,4 @@
-// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs and contact quotas; drizzle-kit generates the migrations from this file.
+// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs, contact quotas and admin API tokens; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -209,5 +209,34 @@ export const contactSends = sqliteTable(
     index('contact_sends_contact_sent_idx').on(t.tenantId, t.contactId, t.sentAt),
     // Pruning deletes the oldest sends of every customer.
     index('contact_sends_sent_idx').on(t.sentAt),
+  ],
+);
+
+/** The admin API's bearer tokens (see ApiTokenStore): the sha256 of each secret, never the secret. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    role: text('role', { enum: ['platform', 'vendor', 'tenant'] }).notNull(),
+    /** Set for tenant tokens. */
+    tenantId: text('tenant_id'),
+    /** Set for vendor tokens. */
+    vendorId: text('vendor_id'),
+    label: text('label').notNull(),
+    /** Hex sha256 of the token's secret. */
+    hash: text('hash').notNull(),
+    /** Epoch milliseconds. */
+    createdAt: integer('created_at').notNull(),
+    /** Epoch milliseconds; null while the token is live. */
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    // Listing a tenant's or a vendor's tokens, newest first.
+    index('api_tokens_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('api_tokens_vendor_created_idx').on(t.vendorId, t.createdAt, t.id),
+    check('api_tokens_role_check', sql`${t.role} in ('platform', 'vendor', 'tenant')`),
+    // A tenant or vendor token without its tenant or vendor would be read as speaking for none, or for all.
+    check('api_tokens_tenant_check', sql`${t.role} <> 'tenant' or ${t.tenantId} is not null`),
+    check('api_tokens_vendor_check', sql`${t.role} <> 'vendor' or ${t.vendorId} is not null`),
   ],
 );

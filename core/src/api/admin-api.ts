@@ -1,0 +1,46 @@
+// The admin API: every /api/v1 route, declared once (define-route.ts), authenticated, checked and documented
+// (GET /openapi.json). Errors are `{ error: { code, message, details } }` with the JSON pointer of what was wrong.
+import { Hono, type Context } from 'hono';
+import type { ApiToken } from '../config/types.ts';
+import { isLianjieError, LianjieError } from '../errors.ts';
+import type { Logger } from '../ops/logger.ts';
+import type { Store } from '../store/types.ts';
+import { createAuthenticator, type Caller } from './auth.ts';
+import { mountRoutes, type RouteSpec } from './define-route.ts';
+import { openApiDocument } from './openapi.ts';
+import { runsRoutes } from './runs-routes.ts';
+import { tokenRoutes } from './token-routes.ts';
+
+export interface AdminApiDeps {
+  store: Store;
+  /** Bootstrap tokens from the host config. */
+  tokens: readonly ApiToken[];
+  logger: Pick<Logger, 'error'>;
+}
+
+export const apiVersion = '1.0.0';
+
+export function adminRoutes(store: Store): RouteSpec[] {
+  return [...runsRoutes(store), ...tokenRoutes(store.apiTokens())];
+}
+
+export function adminApi(deps: AdminApiDeps): Hono<{ Variables: { caller: Caller } }> {
+  const app = new Hono<{ Variables: { caller: Caller } }>();
+  const authenticate = createAuthenticator(deps.tokens, deps.store.apiTokens());
+  const routes = adminRoutes(deps.store);
+  let document: Record<string, unknown> | undefined;
+  app.get('/openapi.json', (c) => c.json((document ??= openApiDocument(routes, apiVersion))));
+  mountRoutes(app, routes, (c: Context) => authenticate(c.req.header('authorization')));
+  // Any other /api/v1 address: the caller must still be known before learning what exists.
+  app.all('/api/v1/*', async (c) => {
+    await authenticate(c.req.header('authorization'));
+    throw new LianjieError('route.not_found', `no route ${c.req.method} ${c.req.path}`);
+  });
+  app.onError((error, c) => {
+    const known = isLianjieError(error) ? error : new LianjieError('internal', 'unexpected failure', [], { cause: error });
+    if (!isLianjieError(error)) deps.logger.error({ err: error }, 'api handler failed');
+    const headers: Record<string, string> = known.code === 'api.unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
+    return c.json(known.toJSON(), known.status as 400, headers);
+  });
+  return app;
+}

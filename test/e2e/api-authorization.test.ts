@@ -1,0 +1,123 @@
+// Every /api/v1 route, walked with every kind of caller: none, the platform team, a vendor, a tenant admin of the
+// tenant the data belongs to, and one of another tenant. Each answer is the expected allow or deny; a cross-tenant
+// read answers 404 and its body names nothing of the other tenant's; every allowed answer matches the route's
+// declared schema; and every route is in /openapi.json.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminRoutes } from '../../core/src/api/admin-api.ts';
+import type { RouteSpec } from '../../core/src/api/define-route.ts';
+import { newId } from '../../core/src/ids.ts';
+import { schemaCheck } from '../../core/src/schema/validator.ts';
+import { startHost, type RunningHost } from '../support/host.ts';
+
+const platformToken = 'platform-token-0123456789abcdef';
+const workflow = (tenantId: string) => JSON.stringify({ id: 'w', name: 'w', tenantId, trigger: { event: 'message.text' }, steps: [{ id: 'pause', wait: 'P1D' }] });
+
+type CallerName = 'none' | 'platform' | 'vendor' | 'acme' | 'beta';
+const callers: CallerName[] = ['none', 'platform', 'vendor', 'acme', 'beta'];
+
+describe('authorisation of every admin API route', () => {
+  let host: RunningHost;
+  const secrets: Partial<Record<CallerName, string>> = { platform: platformToken };
+  const acmeRun = newId('run');
+  let spareToken = '';
+
+  beforeAll(async () => {
+    host = await startHost('sqlite', { run: false, config: { api: { tokens: [{ id: 'ops', token: platformToken }] } } });
+    const { store } = host.host;
+    await store.workflows().apply('acme', 'w', workflow('acme'));
+    await store.runs().route([{ id: acmeRun, tenantId: 'acme', workflowId: 'w', version: 1, triggerKey: 'e1', trigger: '{}' }], []);
+    for (const [name, body] of [['vendor', { role: 'vendor', vendorId: 'acme-soft', label: 'Acme Soft' }], ['acme', { role: 'tenant', tenantId: 'acme', label: 'Acme IT' }], ['beta', { role: 'tenant', tenantId: 'beta', label: 'Beta IT' }]] as const) {
+      const created = await call('post', '/api/v1/tokens', 'platform', body);
+      expect(created.status).toBe(201);
+      secrets[name] = created.json.secret;
+    }
+  });
+  afterAll(() => host?.close());
+
+  async function call(method: string, path: string, caller: CallerName, body?: unknown) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (caller !== 'none') headers.authorization = `Bearer ${secrets[caller]}`;
+    const response = await fetch(host.url + path, { method: method.toUpperCase(), headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, text, json: JSON.parse(text) as any };
+  }
+
+  /** A request to `route` about acme's data, valid as far as the route's schemas go. */
+  async function requestFor(route: RouteSpec): Promise<{ path: string; body?: unknown }> {
+    if (route.path === '/api/v1/tokens/:tokenId') {
+      const spare = await call('post', '/api/v1/tokens', 'platform', { role: 'tenant', tenantId: 'acme', label: 'spare' });
+      spareToken = spare.json.token.id;
+      return { path: `/api/v1/tokens/${spareToken}` };
+    }
+    const path = route.path.replace(':runId', acmeRun).replace(':tenantId', 'acme');
+    if (route.path === '/api/v1/runs') return { path: `${path}?tenant=acme` };
+    if (route.body === 'api/token-create.schema.json') return { path, body: { role: 'tenant', tenantId: 'acme', label: 'another' } };
+    return { path };
+  }
+
+  // The declarations only, to name the cases; each case calls the host's own routes.
+  const routes = adminRoutes({ apiTokens: () => undefined } as never);
+
+  it.each(routes.flatMap((route) => callers.map((caller) => [`${route.method.toUpperCase()} ${route.path}`, caller] as const)))('%s as %s', async (name, caller) => {
+    const route = adminRoutes(host.host.store).find((r) => `${r.method.toUpperCase()} ${r.path}` === name)!;
+    const { path, body } = await requestFor(route);
+    const answer = await call(route.method, path, caller, body);
+    if (caller === 'none') {
+      expect(answer.status).toBe(401);
+      return;
+    }
+    const role = caller === 'acme' || caller === 'beta' ? 'tenant' : caller;
+    if (!route.roles.includes(role)) {
+      expect(answer, answer.text).toMatchObject({ status: 403, json: { error: { code: 'api.forbidden' } } });
+      return;
+    }
+    if (caller === 'beta') {
+      // Acme's data, asked for by another tenant's admin: the very answer a run or tenant that does not exist gets.
+      expect(answer.status, answer.text).toBe(404);
+      const missing = newId('run');
+      const absent = await call(route.method, path.replace(acmeRun, missing).replace('tenant=acme', 'tenant=nosuch'), caller, body);
+      expect(answer.text.replace(acmeRun, '<id>').replace('acme', '<tenant>')).toBe(absent.text.replace(missing, '<id>').replace('nosuch', '<tenant>'));
+      expect(answer.text).not.toContain('"w"');
+      return;
+    }
+    expect(answer.status, answer.text).toBe(route.status ?? 200);
+    const check = schemaCheck(route.response);
+    expect(check(answer.json), JSON.stringify(check.details())).toBe(true);
+  });
+
+  it('a revoked token is refused from then on', async () => {
+    const made = await call('post', '/api/v1/tokens', 'platform', { role: 'tenant', tenantId: 'acme', label: 'short-lived' });
+    const headers = { authorization: `Bearer ${made.json.secret}` };
+    expect((await fetch(`${host.url}/api/v1/runs?tenant=acme`, { headers })).status).toBe(200);
+    expect((await call('delete', `/api/v1/tokens/${made.json.token.id}`, 'platform')).json.token.revokedAt).toEqual(expect.any(String));
+    expect((await fetch(`${host.url}/api/v1/runs?tenant=acme`, { headers })).status).toBe(401);
+    // A guessed secret for a real token id is refused too.
+    expect((await fetch(`${host.url}/api/v1/runs?tenant=acme`, { headers: { authorization: `Bearer lj_${made.json.token.id}.${'x'.repeat(43)}` } })).status).toBe(401);
+  });
+
+  it('the token store keeps hashes, never the secrets', async () => {
+    const made = await call('post', '/api/v1/tokens', 'platform', { role: 'vendor', vendorId: 'v1', label: 'v' });
+    const secret = String(made.json.secret).split('.')[1]!;
+    const stored = await host.host.store.apiTokens().get(made.json.token.id);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(made.json.token).not.toHaveProperty('hash');
+  });
+
+  it('a token for a tenant with a vendor id, or a platform token with a tenant, is refused with the pointer', async () => {
+    const bad = await call('post', '/api/v1/tokens', 'platform', { role: 'tenant', tenantId: 'acme', vendorId: 'x', label: 'x' });
+    expect(bad).toMatchObject({ status: 400, json: { error: { code: 'request.invalid' } } });
+    expect((await call('post', '/api/v1/tokens', 'platform', { role: 'tenant', label: 'x' })).json.error.details).toContainEqual({ pointer: '/body/tenantId', message: 'is required' });
+  });
+
+  it('/openapi.json describes every route, with its schemas', async () => {
+    const document = (await (await fetch(`${host.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, unknown> } };
+    expect(document.openapi).toBe('3.1.0');
+    for (const route of adminRoutes(host.host.store)) {
+      const operation = document.paths[route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[route.method];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      expect(operation['x-lianjie-roles']).toEqual(route.roles);
+    }
+    const refs = JSON.stringify(document).match(/#\/components\/schemas\/[A-Za-z0-9-]+/g) ?? [];
+    for (const ref of new Set(refs)) expect(document.components.schemas, ref).toHaveProperty(ref.split('/').at(-1)!);
+  });
+});

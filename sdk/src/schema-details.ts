@@ -11,6 +11,8 @@ export interface SchemaProblem {
 export function toDetails(errors: ErrorObject[]): SchemaProblem[] {
   const seen = new Map<string, string>();
   for (const error of errors) {
+    // "must match then schema" only says the if/then failed; the errors inside `then` say where and why.
+    if (error.keyword === 'if' && errors.length > 1) continue;
     const { pointer, message } = describe(error);
     // anyOf branches repeat the same place; the first, most specific message wins.
     if (!seen.has(pointer) || error.keyword === 'additionalProperties') seen.set(pointer, message);

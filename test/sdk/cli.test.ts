@@ -172,7 +172,8 @@ describe('lianjie-plugin', () => {
     const plugin = await loadPluginDir(path.join(plugins, 'isv.greeter@1.0.0'));
     expect(plugin.manifest.id).toBe('isv.greeter');
     expect(pluginCli(['publish', '--to', plugins], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('already exists: a published version is never replaced') });
-    expect(pluginCli(['publish'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('publish needs --to <plugins dir>') });
+    expect(pluginCli(['publish'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('publish needs --server <url> --token <token> (a host\'s registry) or --to <plugins dir>') });
+    expect(pluginCli(['publish', '--server', 'http://127.0.0.1:9'], project)).toMatchObject({ status: 1, stderr: expect.stringContaining('publish --server needs --token') });
   });
 
   it('fails with one line and exit 1: no plugin.json, a source that does not build, an unknown command', () => {

@@ -8,6 +8,7 @@ import type { Store } from '../store/types.ts';
 import { createAuthenticator, type Caller } from './auth.ts';
 import { mountRoutes, type RouteSpec } from './define-route.ts';
 import { openApiDocument } from './openapi.ts';
+import { registryRoutes } from './registry-routes.ts';
 import { runsRoutes } from './runs-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 
@@ -21,7 +22,7 @@ export interface AdminApiDeps {
 export const apiVersion = '1.0.0';
 
 export function adminRoutes(store: Store): RouteSpec[] {
-  return [...runsRoutes(store), ...tokenRoutes(store.apiTokens())];
+  return [...runsRoutes(store), ...tokenRoutes(store.apiTokens()), ...registryRoutes(store.registry())];
 }
 
 export function adminApi(deps: AdminApiDeps): Hono<{ Variables: { caller: Caller } }> {

@@ -3,6 +3,7 @@
 // on Hono, check every request, and are the OpenAPI document (openapi.ts), so the document cannot drift.
 import type { Context, Hono } from 'hono';
 import { LianjieError, type ErrorDetail } from '../errors.ts';
+import { readBodyText } from '../ingress/read-body.ts';
 import { schemaCheck } from '../schema/validator.ts';
 import type { ApiRole } from '../store/types.ts';
 import type { Caller } from './auth.ts';
@@ -27,6 +28,8 @@ export interface RouteSpec {
   response: string;
   /** Success status (default 200). */
   status?: 200 | 201;
+  /** The largest body the route reads, in bytes (default 1 MiB); a larger one is refused before it is read. */
+  maxBodyBytes?: number;
   handler(request: ApiRequest): Promise<unknown>;
 }
 
@@ -55,9 +58,12 @@ export function mountRoutes(app: Hono<Env>, routes: readonly RouteSpec[], authen
       if (checkQuery && !checkQuery(query)) throw invalid('query', checkQuery.details());
       let body: unknown;
       if (checkBody) {
-        body = await c.req.json().catch(() => {
+        const text = await readBodyText(c, route.maxBodyBytes ?? 1_048_576);
+        try {
+          body = JSON.parse(text);
+        } catch {
           throw new LianjieError('request.invalid', 'the body is not JSON', [{ pointer: '/body', message: 'must be a JSON document' }]);
-        });
+        }
         if (!checkBody(body)) throw invalid('body', checkBody.details());
       }
       const answer = await route.handler({ caller, params, query, body });

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { buildPlugin } from './build.ts';
 import { initPlugin } from './init.ts';
 import { packPlugin } from './pack.ts';
-import { publishPlugin } from './publish.ts';
+import { publishPlugin, submitPlugin } from './publish.ts';
 import { readPluginDir } from './plugin-dir.ts';
 import { testPlugin } from './test.ts';
 import { writePluginTypes } from './types.ts';
@@ -23,6 +23,9 @@ commands:
   test [dir]    check plugin.json, then run test/**/*.test.ts and src/**/*.test.ts with Node's test runner
                 (write them with @lianjie/sdk/testing)
   pack [dir]    validate, then write <id>-<version>.tgz: plugin.json, dist/plugin.js, its sha256, README.md
+  publish [dir] --server <url> --token <vendor token>
+                pack, then submit to a host's plugin registry for review (the token may come from
+                LIANJIE_TOKEN instead)
   publish [dir] --to <plugins dir>
                 pack, then unpack into <plugins dir>/<id>@<version>, where a host's installs can name it
 
@@ -30,7 +33,7 @@ dir defaults to the current folder.`;
 
 export async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
-    args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, to: { type: 'string' } },
+    args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, to: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' } },
   });
   const [command, dirArg, ...extra] = positionals;
   if (values.help || !command) {
@@ -77,7 +80,16 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'publish': {
-      if (!values.to) throw new Error('publish needs --to <plugins dir> (publishing to a marketplace is not built yet)');
+      if (values.server !== undefined) {
+        if (values.to !== undefined) throw new Error('publish takes --server or --to, not both');
+        const token = values.token ?? process.env.LIANJIE_TOKEN;
+        if (!token) throw new Error('publish --server needs --token <vendor token> (or LIANJIE_TOKEN)');
+        const submitted = await submitPlugin(dir, values.server, token);
+        if (!submitted.ok) return reportProblems(dir, submitted.problems);
+        console.log(`submitted ${submitted.pluginId}@${submitted.version} to ${values.server}: ${submitted.status}, waiting for review`);
+        return 0;
+      }
+      if (!values.to) throw new Error('publish needs --server <url> --token <token> (a host\'s registry) or --to <plugins dir>');
       const published = await publishPlugin(dir, path.resolve(values.to));
       if (!published.ok) return reportProblems(dir, published.problems);
       console.log(`published ${dir.manifest.id}@${dir.manifest.version} to ${published.target}`);

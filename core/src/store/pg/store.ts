@@ -6,10 +6,11 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { ApiTokenStore, ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ApiTokenStore, PluginRegistry, ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
 import { createPgApiTokens } from './api-tokens.ts';
+import { createPgPluginRegistry } from './registry.ts';
 import { createPgContactSends } from './contact-sends.ts';
 import { createPgEffects } from './effects.ts';
 import { createPgScheduleTicks } from './schedule-ticks.ts';
@@ -60,6 +61,7 @@ export function createPgStore(options: PgStoreOptions): Store {
   let runRepository: RunRepository | undefined;
   let contactSendLedger: ContactSends | undefined;
   let tokenStore: ApiTokenStore | undefined;
+  let pluginRegistry: PluginRegistry | undefined;
   let closed = false;
 
   return {
@@ -144,6 +146,7 @@ export function createPgStore(options: PgStoreOptions): Store {
     runs: () => (runRepository ??= createPgRuns(pool)),
     contactSends: () => (contactSendLedger ??= createPgContactSends(pool)),
     apiTokens: () => (tokenStore ??= createPgApiTokens(pool)),
+    registry: () => (pluginRegistry ??= createPgPluginRegistry(pool)),
 
     async close() {
       if (closed) return;

@@ -1,4 +1,4 @@
-// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs, contact quotas and admin API tokens; drizzle-kit generates the migrations from this file.
+// SQLite tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs, contact quotas, admin API tokens and the plugin registry; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -238,5 +238,43 @@ export const apiTokens = sqliteTable(
     // A tenant or vendor token without its tenant or vendor would be read as speaking for none, or for all.
     check('api_tokens_tenant_check', sql`${t.role} <> 'tenant' or ${t.tenantId} is not null`),
     check('api_tokens_vendor_check', sql`${t.role} <> 'vendor' or ${t.vendorId} is not null`),
+  ],
+);
+
+/** The plugin registry (see PluginRegistry): every submitted version of every plugin, with its bundle and its review. */
+export const pluginVersions = sqliteTable(
+  'plugin_versions',
+  {
+    pluginId: text('plugin_id').notNull(),
+    version: text('version').notNull(),
+    vendorId: text('vendor_id').notNull(),
+    /** The manifest's JSON text, as submitted. */
+    manifest: text('manifest').notNull(),
+    /** The plugin's dist/plugin.js. */
+    bundle: text('bundle').notNull(),
+    /** Hex sha256 of the bundle. */
+    sha256: text('sha256').notNull(),
+    readme: text('readme'),
+    /** JSON array of strings. */
+    categories: text('categories').notNull(),
+    /** JSON array of strings. */
+    permissions: text('permissions').notNull(),
+    status: text('status', { enum: ['submitted', 'approved', 'rejected', 'yanked'] }).notNull(),
+    reason: text('reason'),
+    /** Epoch milliseconds. */
+    submittedAt: integer('submitted_at').notNull(),
+    /** Epoch milliseconds; null until reviewed. */
+    reviewedAt: integer('reviewed_at'),
+    reviewedBy: text('reviewed_by'),
+  },
+  (t) => [
+    primaryKey({ name: 'plugin_versions_pk', columns: [t.pluginId, t.version] }),
+    // Listing a vendor's versions, or the ones in one status (the review queue), newest first.
+    index('plugin_versions_vendor_idx').on(t.vendorId, t.submittedAt),
+    index('plugin_versions_status_idx').on(t.status, t.submittedAt),
+    check('plugin_versions_status_check', sql`${t.status} in ('submitted', 'approved', 'rejected', 'yanked')`),
+    check('plugin_versions_manifest_check', sql`json_valid(${t.manifest}) and json_type(${t.manifest}) = 'object'`),
+    check('plugin_versions_categories_check', sql`json_valid(${t.categories}) and json_type(${t.categories}) = 'array'`),
+    check('plugin_versions_permissions_check', sql`json_valid(${t.permissions}) and json_type(${t.permissions}) = 'array'`),
   ],
 );

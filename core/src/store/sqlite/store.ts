@@ -7,11 +7,12 @@ import { planRows, settle, unwrittenKeys, type EventValues, type RowResult } fro
 import { newInboxId } from '../inbox-ids.ts';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable } from '../migrations.ts';
 import { inboxColumns, inboxValues, rowLimit, toInboxRow, toStoredEvent, type InboxValues } from '../rows.ts';
-import type { ApiTokenStore, ContactSends, ScheduleTickRepository, DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ApiTokenStore, PluginRegistry, ContactSends, ScheduleTickRepository, DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { createThreadAppender, type Appender } from './appender.ts';
 import { openConnection, prepareAppend } from './connection.ts';
 import { createSqlitePluginKv } from './plugin-kv.ts';
 import { createSqliteApiTokens } from './api-tokens.ts';
+import { createSqlitePluginRegistry } from './registry.ts';
 import { createSqliteContactSends } from './contact-sends.ts';
 import { createSqliteEffects } from './effects.ts';
 import { createSqliteScheduleTicks } from './schedule-ticks.ts';
@@ -63,6 +64,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let runRepository: RunRepository | undefined;
   let contactSendLedger: ContactSends | undefined;
   let tokenStore: ApiTokenStore | undefined;
+  let pluginRegistry: PluginRegistry | undefined;
   let closed = false;
 
   // Runs under the write lock, after decoding: the lock is held for the writes only, never for the decoding,
@@ -165,6 +167,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     runs: () => (runRepository ??= createSqliteRuns(sqlite)),
     contactSends: () => (contactSendLedger ??= createSqliteContactSends(sqlite)),
     apiTokens: () => (tokenStore ??= createSqliteApiTokens(sqlite)),
+    registry: () => (pluginRegistry ??= createSqlitePluginRegistry(sqlite)),
 
     async close() {
       if (closed) return;

@@ -1,0 +1,87 @@
+// /api/v1/plugins: the registry. Vendors submit immutable versions (the tarball `lianjie-plugin pack` writes, checked
+// as the host loads plugins), the platform team approves, rejects with a reason, or yanks, and everyone finds them:
+// tenant admins see approved versions, a vendor its own and the approved ones, the platform team all.
+import { LianjieError } from '../errors.ts';
+import { readPluginPackage } from '../plugins/package-tarball.ts';
+import type { PluginRegistry, PluginVersionRecord, PluginVersionStatus } from '../store/types.ts';
+import type { Caller } from './auth.ts';
+import type { RouteSpec } from './define-route.ts';
+
+function versionJson(v: PluginVersionRecord, detail = false) {
+  const manifest = JSON.parse(v.manifest) as { name?: unknown };
+  return {
+    pluginId: v.pluginId, version: v.version, vendorId: v.vendorId, name: manifest.name ?? null, categories: v.categories, permissions: v.permissions,
+    sha256: v.sha256, status: v.status, reason: v.reason, submittedAt: v.submittedAt, reviewedAt: v.reviewedAt, reviewedBy: v.reviewedBy,
+    ...(detail ? { manifest, readme: v.readme } : {}),
+  };
+}
+
+/** Whether the caller may see a version: its vendor and the platform team always, others once it is approved. */
+function visible(caller: Caller, v: PluginVersionRecord): boolean {
+  return caller.role === 'platform' || v.status === 'approved' || (caller.role === 'vendor' && caller.vendorId === v.vendorId);
+}
+
+const transitions: Record<string, 'approved' | 'rejected' | 'yanked'> = { approve: 'approved', reject: 'rejected', yank: 'yanked' };
+
+export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
+  const found = async (caller: Caller, pluginId: string, version: string) => {
+    const v = await registry.get(pluginId, version);
+    // A version the caller may not see is as good as missing.
+    if (!v || !visible(caller, v)) throw new LianjieError('registry.not_found', `no plugin ${pluginId}@${version}`);
+    return v;
+  };
+  return [
+    {
+      method: 'post', path: '/api/v1/plugins', tag: 'registry', roles: ['vendor'], status: 201,
+      summary: 'Submits a plugin version for review: the tarball lianjie-plugin pack writes, checked as a host checks plugins',
+      body: 'api/plugin-submit.schema.json', response: 'api/plugin-version-answer.schema.json', maxBodyBytes: 9 * 1024 * 1024,
+      handler: async ({ caller, body }) => {
+        const bytes = Buffer.from((body as { tarball: string }).tarball, 'base64');
+        const pkg = await readPluginPackage(bytes);
+        const { manifest } = pkg;
+        const submitted = await registry.submit({
+          pluginId: manifest.id, version: manifest.version, vendorId: caller.vendorId!, manifest: pkg.manifestText, bundle: pkg.bundle, sha256: pkg.sha256,
+          readme: pkg.readme, categories: (manifest.categories ?? []) as string[], permissions: manifest.permissions as string[], at: Date.now(),
+        });
+        if (!submitted.ok && submitted.reason === 'exists') {
+          throw new LianjieError('registry.version_exists', `${manifest.id}@${manifest.version} was submitted before: versions are immutable, raise the version`);
+        }
+        if (!submitted.ok) throw new LianjieError('registry.owned', `plugin id ${manifest.id} belongs to another vendor`);
+        return { version: versionJson(submitted.version) };
+      },
+    },
+    {
+      method: 'get', path: '/api/v1/plugins', tag: 'registry', roles: ['platform', 'vendor', 'tenant'],
+      summary: 'Finds plugin versions by plugin, vendor, status, category, permission or text, newest first',
+      query: 'api/plugins-query.schema.json', response: 'api/plugin-list.schema.json',
+      handler: async ({ caller, query }) => {
+        const status = query.status as PluginVersionStatus | undefined;
+        const limit = query.limit === undefined ? 100 : Number(query.limit);
+        const filter = {
+          ...(query.plugin ? { pluginId: query.plugin } : {}), ...(query.vendor ? { vendorId: query.vendor } : {}), ...(query.category ? { category: query.category } : {}),
+          ...(query.permission ? { permission: query.permission } : {}), ...(query.q ? { text: query.q } : {}),
+        };
+        // Tenants only ever see approved versions; the others' view is filtered after the query, so ask for more.
+        const rows = await registry.list({ ...filter, ...(caller.role === 'tenant' ? { status: 'approved' as const } : status ? { status } : {}), limit: caller.role === 'platform' ? limit : 1000 });
+        return { versions: rows.filter((v) => visible(caller, v) && (!status || v.status === status)).slice(0, limit).map((v) => versionJson(v)) };
+      },
+    },
+    {
+      method: 'get', path: '/api/v1/plugins/:pluginId/versions/:version', tag: 'registry', roles: ['platform', 'vendor', 'tenant'],
+      summary: 'A plugin version with its manifest and README', response: 'api/plugin-version-answer.schema.json',
+      handler: async ({ caller, params }) => ({ version: versionJson(await found(caller, params.pluginId!, params.version!), true) }),
+    },
+    {
+      method: 'post', path: '/api/v1/plugins/:pluginId/versions/:version/review', tag: 'registry', roles: ['platform'],
+      summary: 'Approves a submitted version, rejects it with a reason, or yanks an approved one',
+      body: 'api/plugin-review.schema.json', response: 'api/plugin-version-answer.schema.json',
+      handler: async ({ caller, params, body }) => {
+        const { decision, reason } = body as { decision: keyof typeof transitions; reason?: string };
+        const changed = await registry.review(params.pluginId!, params.version!, { status: transitions[decision]!, reason: reason ?? null, by: caller.tokenId, at: Date.now() });
+        if (!changed) throw new LianjieError('registry.not_found', `no plugin ${params.pluginId}@${params.version}`);
+        if (!changed.ok) throw new LianjieError('registry.review_refused', `${params.pluginId}@${params.version} is ${changed.from}: it cannot be ${transitions[decision]}`);
+        return { version: versionJson(changed.version) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,9 @@
+// Runs the plugin registry contract on a fresh PostgreSQL database per test (skipped unless DATABASE_URL is set).
+import { describe } from 'vitest';
+import { postgresUrl } from '../support/postgres.ts';
+import { registryContract } from './registry.contract.ts';
+import { postgresFixture } from './dialect-fixtures.ts';
+
+describe.skipIf(!postgresUrl)('postgres', () => {
+  registryContract('postgres', postgresFixture);
+});

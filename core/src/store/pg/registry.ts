@@ -2,34 +2,9 @@
 // id take turns: the owner check and the insert cannot interleave with another vendor's. A review checks the version's
 // status and writes it in one UPDATE.
 import type pg from 'pg';
-import type { PluginRegistry, PluginVersionRecord, PluginVersionStatus } from '../types.ts';
+import type { PluginRegistry, PluginVersionStatus } from '../types.ts';
+import { toRecord, type RegistryRow as Row } from '../registry-rows.ts';
 import { inTransaction } from './transaction.ts';
-
-interface Row {
-  plugin_id: string;
-  version: string;
-  vendor_id: string;
-  manifest: string;
-  bundle: string;
-  sha256: string;
-  readme: string | null;
-  categories: string;
-  permissions: string;
-  status: PluginVersionStatus;
-  reason: string | null;
-  // bigint columns arrive as strings.
-  submitted_at: string;
-  reviewed_at: string | null;
-  reviewed_by: string | null;
-}
-
-const toRecord = (row: Row): PluginVersionRecord => ({
-  pluginId: row.plugin_id, version: row.version, vendorId: row.vendor_id, manifest: row.manifest, bundle: row.bundle,
-  sha256: row.sha256, readme: row.readme, categories: JSON.parse(row.categories) as string[],
-  permissions: JSON.parse(row.permissions) as string[], status: row.status, reason: row.reason,
-  submittedAt: new Date(Number(row.submitted_at)).toISOString(),
-  reviewedAt: row.reviewed_at === null ? null : new Date(Number(row.reviewed_at)).toISOString(), reviewedBy: row.reviewed_by,
-});
 
 /** The one status each review may start from. */
 const reviewFrom = { approved: 'submitted', rejected: 'submitted', yanked: 'approved' } as const;

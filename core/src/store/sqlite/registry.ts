@@ -1,32 +1,8 @@
 // The plugin registry on the store's main SQLite connection. A submit checks the plugin id's owner and inserts in one
 // IMMEDIATE transaction; a review checks the version's status and writes it in one UPDATE.
 import type Database from 'better-sqlite3';
-import type { PluginRegistry, PluginSubmitOutcome, PluginVersionRecord, PluginVersionStatus } from '../types.ts';
-
-interface Row {
-  plugin_id: string;
-  version: string;
-  vendor_id: string;
-  manifest: string;
-  bundle: string;
-  sha256: string;
-  readme: string | null;
-  categories: string;
-  permissions: string;
-  status: PluginVersionStatus;
-  reason: string | null;
-  submitted_at: number;
-  reviewed_at: number | null;
-  reviewed_by: string | null;
-}
-
-const toRecord = (row: Row): PluginVersionRecord => ({
-  pluginId: row.plugin_id, version: row.version, vendorId: row.vendor_id, manifest: row.manifest, bundle: row.bundle,
-  sha256: row.sha256, readme: row.readme, categories: JSON.parse(row.categories) as string[],
-  permissions: JSON.parse(row.permissions) as string[], status: row.status, reason: row.reason,
-  submittedAt: new Date(row.submitted_at).toISOString(),
-  reviewedAt: row.reviewed_at === null ? null : new Date(row.reviewed_at).toISOString(), reviewedBy: row.reviewed_by,
-});
+import type { PluginRegistry, PluginSubmitOutcome, PluginVersionStatus } from '../types.ts';
+import { toRecord, type RegistryRow as Row } from '../registry-rows.ts';
 
 /** The one status each review may start from. */
 const reviewFrom = { approved: 'submitted', rejected: 'submitted', yanked: 'approved' } as const;

@@ -2,6 +2,7 @@
 // tenant the data belongs to, and one of another tenant. Each answer is the expected allow or deny; a cross-tenant
 // read answers 404 and its body names nothing of the other tenant's; every allowed answer matches the route's
 // declared schema; and every route is in /openapi.json.
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../core/src/api/admin-api.ts';
 import type { RouteSpec } from '../../core/src/api/define-route.ts';
@@ -129,5 +130,9 @@ describe('authorisation of every admin API route', () => {
     }
     const refs = JSON.stringify(document).match(/#\/components\/schemas\/[A-Za-z0-9-]+/g) ?? [];
     for (const ref of new Set(refs)) expect(document.components.schemas, ref).toHaveProperty(ref.split('/').at(-1)!);
+    // Every component compiles inside the document: its refs resolve against the document, not a file's own $id.
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(document, 'openapi');
+    for (const name of Object.keys(document.components.schemas)) expect(() => ajv.getSchema(`openapi#/components/schemas/${name}`), name).not.toThrow();
   });
 });

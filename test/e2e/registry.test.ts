@@ -60,6 +60,13 @@ describe('the plugin registry', () => {
     expect((await publish(dir, 'not-a-token-of-this-host-at-all')).out).toContain('api.unauthorized');
   });
 
+  it('the first-party namespace and build metadata are refused', async () => {
+    const ours = await publish(await project('1.0.0', (m) => { m.id = 'lianjie.greeter'; }), tokens.acmeSoft!);
+    expect(ours.out).toContain('registry.owned');
+    const build = await publish(await project('2.0.0+evil'), tokens.acmeSoft!);
+    expect(build.out).toContain('build metadata');
+  });
+
   it('tenants see a version once it is approved, and find it by category, permission and text', async () => {
     expect((await call('GET', '/api/v1/plugins', tokens.tenant!)).json.versions).toEqual([]);
     expect((await call('GET', '/api/v1/plugins?status=submitted', tokens.acmeSoft!)).json.versions).toMatchObject([{ pluginId: 'examples.greeter', version: '2.0.0', status: 'submitted' }]);
@@ -102,7 +109,15 @@ describe('the plugin registry', () => {
       (m.actions as { id: string }[]).push({ ...(m.actions as object[])[0] as { id: string } });
     });
     expect((await submit(await tarOf(bad, ['plugin.json', 'dist/plugin.js', 'dist/plugin.js.sha256']))).json.error)
-      .toMatchObject({ code: 'manifest.invalid', details: expect.arrayContaining([expect.objectContaining({ pointer: '/actions/1/id' })]) });
+      .toMatchObject({ code: 'manifest.invalid', details: expect.arrayContaining([expect.objectContaining({ pointer: '/body/tarball/plugin.json/actions/1/id' })]) });
+
+    // Anything but the package's own files, or a file twice, is refused: what the registry stores is what was checked.
+    const extra = await project('3.0.2');
+    writeFileSync(path.join(extra, 'notes.txt'), 'hello');
+    expect((await submit(await tarOf(extra, ['plugin.json', 'dist/plugin.js', 'dist/plugin.js.sha256', 'notes.txt']))).json.error)
+      .toMatchObject({ code: 'registry.package_invalid', message: expect.stringContaining('notes.txt') });
+    expect((await submit(await tarOf(extra, ['plugin.json', 'dist/plugin.js', 'dist/plugin.js.sha256', './plugin.json']))).json.error)
+      .toMatchObject({ code: 'registry.package_invalid', message: expect.stringContaining('twice') });
   });
 });
 

@@ -44,6 +44,7 @@ export function createAuthenticator(tokens: readonly ApiToken[], stored?: Pick<A
     // Every configured token is compared, so the time taken says nothing about which one came close.
     for (const token of known) if (timingSafeEqual(token.digest, candidate)) found = token;
     if (!found) throw refuse();
-    return { tokenId: found.id, role: found.role, tenants: found.role === 'platform' ? undefined : (found.tenants ?? new Set()) };
+    // A config token's tenants limit it whatever its role.
+    return { tokenId: found.id, role: found.role, tenants: found.tenants ?? (found.role === 'platform' ? undefined : new Set()) };
   };
 }

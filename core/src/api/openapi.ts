@@ -47,7 +47,9 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
   };
   // Referenced schema files come in too, so `$ref`s between them (run-detail → run) resolve inside the document.
   for (const file of collectRefs(files)) {
-    const { $schema: _schema, ...schema } = JSON.parse(readFileSync(schemaPath(file), 'utf8')) as Record<string, unknown>;
+    // Without $schema and $id: inside the document, a component's `#/components/...` refs must resolve against the
+    // document, not against the file's own $id.
+    const { $schema: _schema, $id: _id, ...schema } = JSON.parse(readFileSync(schemaPath(file), 'utf8')) as Record<string, unknown>;
     schemas[componentName(file)] = rewriteRefs(schema);
   }
   return {

@@ -23,6 +23,9 @@ function visible(caller: Caller, v: PluginVersionRecord): boolean {
 
 const transitions: Record<string, 'approved' | 'rejected' | 'yanked'> = { approve: 'approved', reject: 'rejected', yank: 'yanked' };
 
+/** The first-party plugins' namespace: no vendor may take an id in it. */
+const reservedPrefixes = ['lianjie.'];
+
 export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
   const found = async (caller: Caller, pluginId: string, version: string) => {
     const v = await registry.get(pluginId, version);
@@ -36,9 +39,13 @@ export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
       summary: 'Submits a plugin version for review: the tarball lianjie-plugin pack writes, checked as a host checks plugins',
       body: 'api/plugin-submit.schema.json', response: 'api/plugin-version-answer.schema.json', maxBodyBytes: 9 * 1024 * 1024,
       handler: async ({ caller, body }) => {
+        if (!caller.vendorId) throw new LianjieError('api.forbidden', `token ${caller.tokenId} names no vendor`);
         const bytes = Buffer.from((body as { tarball: string }).tarball, 'base64');
         const pkg = await readPluginPackage(bytes);
         const { manifest } = pkg;
+        // 1.0.0+build equals 1.0.0 in semver: a second one would get round immutability.
+        if (manifest.version.includes('+')) throw new LianjieError('registry.package_invalid', 'the registry takes versions without build metadata (+…)', [{ pointer: '/body/tarball/plugin.json/version', message: 'must not carry build metadata' }]);
+        if (reservedPrefixes.some((p) => manifest.id.startsWith(p))) throw new LianjieError('registry.owned', `plugin ids starting with ${reservedPrefixes.join(' or ')} are Lianjie's own`);
         const submitted = await registry.submit({
           pluginId: manifest.id, version: manifest.version, vendorId: caller.vendorId!, manifest: pkg.manifestText, bundle: pkg.bundle, sha256: pkg.sha256,
           readme: pkg.readme, categories: (manifest.categories ?? []) as string[], permissions: manifest.permissions as string[], at: Date.now(),

@@ -61,9 +61,9 @@ export interface EngineConfig {
 export interface ApiToken {
   id: string;
   token: string;
-  /** Default: `platform` without `tenants`, `tenant` with them. */
-  role?: 'platform' | 'vendor' | 'tenant';
-  /** The tenants a tenant token may see. */
+  /** Default: `platform` without `tenants`, `tenant` with them. Vendor tokens are issued through the API. */
+  role?: 'platform' | 'tenant';
+  /** The tenants the token may see, whatever its role. */
   tenants?: string[];
 }
 

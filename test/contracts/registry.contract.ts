@@ -152,14 +152,14 @@ export function registryContract(name: string, makeStore: () => Promise<StoreHan
       expect(times).toEqual([...times].sort((x, y) => y - x));
     });
 
-    it('omits the bundle from listings unless asked; everything else matches get', async () => {
+    it('omits the bundle and README from listings unless asked; everything else matches get', async () => {
       const registry = current.store.registry();
       await registry.submit(submission('crm-sync', '1.0.0', 'v_one'));
       await registry.submit(submission('greeter', '0.1.0', 'v_two', { at: t0 + 1 }));
       const full = [await registry.get('greeter', '0.1.0'), await registry.get('crm-sync', '1.0.0')];
       expect(full.every((v) => v!.bundle.length > 0)).toBe(true);
-      expect(await registry.list()).toEqual(full.map((v) => ({ ...v, bundle: '' })));
-      expect(await registry.list({ withBundle: false })).toEqual(full.map((v) => ({ ...v, bundle: '' })));
+      expect(await registry.list()).toEqual(full.map((v) => ({ ...v, bundle: '', readme: null })));
+      expect(await registry.list({ withBundle: false })).toEqual(full.map((v) => ({ ...v, bundle: '', readme: null })));
       expect(await registry.list({ withBundle: true })).toEqual(full);
       expect(await registry.list({ withBundle: true, vendorId: 'v_one' })).toEqual([full[1]]);
     });

@@ -68,9 +68,18 @@ export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
           ...(query.plugin ? { pluginId: query.plugin } : {}), ...(query.vendor ? { vendorId: query.vendor } : {}), ...(query.category ? { category: query.category } : {}),
           ...(query.permission ? { permission: query.permission } : {}), ...(query.q ? { text: query.q } : {}),
         };
-        // Tenants only ever see approved versions; the others' view is filtered after the query, so ask for more.
-        const rows = await registry.list({ ...filter, ...(caller.role === 'tenant' ? { status: 'approved' as const } : status ? { status } : {}), limit: caller.role === 'platform' ? limit : 1000 });
-        return { versions: rows.filter((v) => visible(caller, v) && (!status || v.status === status)).slice(0, limit).map((v) => versionJson(v)) };
+        if (caller.role === 'platform') return { versions: (await registry.list({ ...filter, ...(status ? { status } : {}), limit })).map((v) => versionJson(v)) };
+        if (caller.role === 'tenant' && status && status !== 'approved') return { versions: [] };
+        // A tenant sees approved versions; a vendor its own in any state as well: two queries, merged newest first.
+        const approved = !status || status === 'approved' ? await registry.list({ ...filter, status: 'approved', limit }) : [];
+        const own = caller.role === 'vendor' && (!filter.vendorId || filter.vendorId === caller.vendorId)
+          ? await registry.list({ ...filter, vendorId: caller.vendorId!, ...(status ? { status } : {}), limit })
+          : [];
+        const seen = new Set<string>();
+        const merged = [...approved, ...own]
+          .filter((v) => !seen.has(`${v.pluginId}@${v.version}`) && seen.add(`${v.pluginId}@${v.version}`))
+          .sort((a, b) => (a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : 0));
+        return { versions: merged.slice(0, limit).map((v) => versionJson(v)) };
       },
     },
     {

@@ -69,7 +69,7 @@ export interface PluginVersionFilter {
   text?: string;
   /** At most this many versions. */
   limit?: number;
-  /** With the bundles; without, each bundle comes back as '' so listings stay small. */
+  /** With the bundles and READMEs; without, each bundle comes back as '' and each README as null, so listings stay small. */
   withBundle?: boolean;
 }
 
@@ -96,7 +96,7 @@ export interface PluginRegistry {
   get(pluginId: string, version: string): Promise<PluginVersionRecord | undefined>;
   /**
    * Newest submitted first (then plugin id, then version, descending); every filter optional and an undefined one is no
-   * filter. Without `withBundle` the bundle comes back as ''.
+   * filter. Without `withBundle` the bundle comes back as '' and the README as null: listings stay small.
    */
   list(filter?: PluginVersionFilter): Promise<PluginVersionRecord[]>;
   /**

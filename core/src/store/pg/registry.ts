@@ -26,7 +26,7 @@ const getSql = `SELECT ${columns} FROM plugin_versions WHERE plugin_id = $1 AND 
 const statusSql = 'SELECT status FROM plugin_versions WHERE plugin_id = $1 AND version = $2';
 
 // strpos, not LIKE: the text's % and _ are plain characters.
-const listSql = `SELECT plugin_id, version, vendor_id, manifest, CASE WHEN $8::boolean THEN bundle ELSE '' END AS bundle, sha256, readme,
+const listSql = `SELECT plugin_id, version, vendor_id, manifest, CASE WHEN $8::boolean THEN bundle ELSE '' END AS bundle, sha256, CASE WHEN $8::boolean THEN readme ELSE NULL END AS readme,
     categories, permissions, status, reason, submitted_at, reviewed_at, reviewed_by
   FROM plugin_versions
   WHERE ($1::text IS NULL OR vendor_id = $1) AND ($2::text IS NULL OR status = $2)

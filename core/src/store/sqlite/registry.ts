@@ -62,7 +62,7 @@ function prepare(sqlite: Database.Database) {
     status: sqlite.prepare('SELECT status FROM plugin_versions WHERE plugin_id = @pluginId AND version = @version').pluck(),
     // instr, not LIKE: the text's % and _ are plain characters. lower() folds ASCII only.
     list: sqlite.prepare(
-      `SELECT plugin_id, version, vendor_id, manifest, CASE WHEN @withBundle THEN bundle ELSE '' END AS bundle, sha256, readme,
+      `SELECT plugin_id, version, vendor_id, manifest, CASE WHEN @withBundle THEN bundle ELSE '' END AS bundle, sha256, CASE WHEN @withBundle THEN readme ELSE NULL END AS readme,
          categories, permissions, status, reason, submitted_at, reviewed_at, reviewed_by
        FROM plugin_versions
        WHERE (@vendorId IS NULL OR vendor_id = @vendorId) AND (@status IS NULL OR status = @status)

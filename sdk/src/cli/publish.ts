@@ -28,11 +28,15 @@ export async function submitPlugin(dir: PluginDir, server: string, token: string
   const packed = await packPlugin(dir);
   if (!packed.ok) return packed;
   const url = `${server.replace(/\/+$/, '')}/api/v1/plugins`;
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    console.error(`lianjie-plugin: warning: ${server} is plain http: the token travels unencrypted`);
+  }
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ tarball: readFileSync(packed.file).toString('base64') }),
+      body: JSON.stringify({ tarball: readFileSync(packed.file).toString('base64') }), signal: AbortSignal.timeout(120_000),
     });
   } catch (error) {
     throw new Error(`cannot reach ${url}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`);

@@ -1,24 +1,7 @@
 // Admin API tokens on PostgreSQL: one statement per method, each atomic on its own.
 import type pg from 'pg';
-import type { ApiRole, ApiTokenStore, StoredApiToken } from '../types.ts';
-
-interface Row {
-  id: string;
-  role: ApiRole;
-  tenant_id: string | null;
-  vendor_id: string | null;
-  label: string;
-  hash: string;
-  // bigint columns arrive as strings.
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toStored = (row: Row): StoredApiToken => ({
-  id: row.id, role: row.role, tenantId: row.tenant_id, vendorId: row.vendor_id, label: row.label, hash: row.hash,
-  createdAt: new Date(Number(row.created_at)).toISOString(),
-  revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)).toISOString(),
-});
+import { toStored, type ApiTokenRow as Row } from '../api-token-rows.ts';
+import type { ApiTokenStore } from '../types.ts';
 
 const columns = 'id, role, tenant_id, vendor_id, label, hash, created_at, revoked_at';
 

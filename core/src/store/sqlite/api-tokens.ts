@@ -1,22 +1,7 @@
 // Admin API tokens on the store's main SQLite connection: one statement per method, each atomic on its own.
 import type Database from 'better-sqlite3';
-import type { ApiRole, ApiTokenStore, StoredApiToken } from '../types.ts';
-
-interface Row {
-  id: string;
-  role: ApiRole;
-  tenant_id: string | null;
-  vendor_id: string | null;
-  label: string;
-  hash: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const toStored = (row: Row): StoredApiToken => ({
-  id: row.id, role: row.role, tenantId: row.tenant_id, vendorId: row.vendor_id, label: row.label, hash: row.hash,
-  createdAt: new Date(row.created_at).toISOString(), revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
-});
+import { toStored, type ApiTokenRow as Row } from '../api-token-rows.ts';
+import type { ApiTokenStore } from '../types.ts';
 
 export function createSqliteApiTokens(sqlite: Database.Database): ApiTokenStore {
   // Prepared on first use: before migrate() the table does not exist.

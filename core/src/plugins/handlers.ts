@@ -1,6 +1,6 @@
 // checkHandlers: the handlers a bundle registers must be exactly the actions and triggers its manifest declares.
 import { LianjieError, type ErrorDetail } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { summarize } from './summary.ts';
 
 export interface RegisteredHandlers {

@@ -1,6 +1,6 @@
 // An install's config: the plugin's config schema's defaults applied, then checked, problems at pointers under /config.
 import { LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { under } from '../../../sdk/src/manifest/plugin-ajv.ts';
 import { pluginSchemas } from './plugin-schemas.ts';
 import { summarize } from './summary.ts';

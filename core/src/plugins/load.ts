@@ -1,7 +1,7 @@
 // loadPluginDir: a plugin folder (plugin.json and dist/plugin.js) read, checked and hashed into a LoadedPlugin.
 import path from 'node:path';
 import { isLianjieError, LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { jsonErrorWhere } from '../json-error.ts';
 import { readBundle } from './bundle.ts';
 import { parseManifest } from './manifest.ts';

@@ -2,7 +2,7 @@
 // checks are the SDK's (sdk/src/manifest/), which lianjie-plugin validate runs too; the host adds its registry's
 // copy of the schema and its coded errors.
 import { LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { schemaCheck } from '../schema/validator.ts';
 import { field } from '../../../sdk/src/manifest/embedded-schemas.ts';
 import { manifestProblems } from '../../../sdk/src/manifest/problems.ts';

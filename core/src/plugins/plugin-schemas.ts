@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { LianjieError, type ErrorDetail } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { toDetails } from '../schema/validator.ts';
 import { embeddedSchemas } from '../../../sdk/src/manifest/embedded-schemas.ts';
 import { compileEmbedded, createPluginAjv } from '../../../sdk/src/manifest/plugin-ajv.ts';

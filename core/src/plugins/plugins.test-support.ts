@@ -1,7 +1,7 @@
 // Shared helpers for the plugin tests: the echo fixture manifest, manifests built from it, and catching a LianjieError.
 import { readFileSync } from 'node:fs';
 import { isLianjieError, type ErrorDetail, type LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 
 export const echoDir = new URL('../../../test/fixtures/plugins/echo/', import.meta.url);
 export const echoManifestText = readFileSync(new URL('plugin.json', echoDir), 'utf8');

@@ -1,5 +1,5 @@
 // A plugin as the host holds it: its validated manifest and its bundle, and an install of it.
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 
 export type { PluginManifest };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { parseConfig } from '../config/load.ts';
 import { defaultLimits, defaultMaxima, resolveLimits } from './limits.ts';
 

@@ -1,7 +1,7 @@
 // Resource limits of one invocation: what the manifest asks for (sdk/src/manifest/limits.ts, which
 // lianjie-plugin validate checks against the default maxima) within this host's configured maxima.
 import { LianjieError } from '../errors.ts';
-import type { PluginManifest } from '../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../sdk/src/generated/plugin-manifest.ts';
 import { askedLimits, limitProblems, type Limits } from '../../../sdk/src/manifest/limits.ts';
 
 export { defaultLimits, defaultMaxima, type Limits } from '../../../sdk/src/manifest/limits.ts';

@@ -1,7 +1,7 @@
 // What a workflow names outside itself: the canonical event or plugin trigger that starts it, and the actions
 // of its steps, each of a plugin installed for the workflow's tenant, with inputs and time limits that fit.
 import type { ErrorDetail } from '../../errors.ts';
-import type { PluginManifest } from '../../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../../sdk/src/generated/plugin-manifest.ts';
 import type { Install } from '../../plugins/types.ts';
 import { defaultLimits } from '../../sandbox/limits.ts';
 import { schemaRegistry } from '../../schema/validator.ts';

@@ -2,7 +2,7 @@
 // entirely when it holds no {{ }} templates, else only what no template can change.
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { ErrorDetail } from '../../errors.ts';
-import type { PluginManifest } from '../../generated/plugin-manifest.ts';
+import type { PluginManifest } from '../../../../sdk/src/generated/plugin-manifest.ts';
 import { compileEmbedded, createPluginAjv, under } from '../../../../sdk/src/manifest/plugin-ajv.ts';
 import { pluginSchemas } from '../../plugins/plugin-schemas.ts';
 import { toDetails } from '../../schema/validator.ts';

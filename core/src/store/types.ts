@@ -2,9 +2,11 @@
 // schedule ticks have their own file, run-types.ts, and the admin API's tokens and registry admin-types.ts, both
 // re-exported here.
 import type { ApiTokenStore, PluginRegistry } from './admin-types.ts';
+import type { CatalogRevision, InstallStore, TenantStore, UsageStore } from './tenancy-types.ts';
 import type { RunRepository, ScheduleTickRepository } from './run-types.ts';
 
 export * from './admin-types.ts';
+export * from './tenancy-types.ts';
 export * from './run-types.ts';
 
 /** A verified callback envelope as the ingress received it: what is acknowledged is what is kept. */
@@ -114,6 +116,14 @@ export interface Store {
   apiTokens(): ApiTokenStore;
   /** The plugin registry: every submitted plugin version and its review; the same object on every call. */
   registry(): PluginRegistry;
+  /** Tenants and apps made at run time, and suite tickets; the same object on every call. */
+  tenants(): TenantStore;
+  /** Installs of registry versions; the same object on every call. */
+  installs(): InstallStore;
+  /** The counter that tells host processes to reload tenants, apps and installs; the same object on every call. */
+  catalogRevision(): CatalogRevision;
+  /** Metering: what each install used per month; the same object on every call. */
+  usage(): UsageStore;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-// PostgreSQL tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs, contact quotas, admin API tokens and the plugin registry; drizzle-kit generates the migrations from this file.
+// PostgreSQL tables for the durable inbox, the canonical events, the plugins' key-value store, workflows, effects, runs, contact quotas, admin API tokens, the plugin registry, run-time tenants, apps and installs, and usage; drizzle-kit generates the migrations from this file.
 // No relative imports here: drizzle-kit loads this file on its own.
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
@@ -276,5 +276,139 @@ export const pluginVersions = pgTable(
     check('plugin_versions_manifest_check', sql`jsonb_typeof(${t.manifest}::jsonb) = 'object'`),
     check('plugin_versions_categories_check', sql`jsonb_typeof(${t.categories}::jsonb) = 'array'`),
     check('plugin_versions_permissions_check', sql`jsonb_typeof(${t.permissions}::jsonb) = 'array'`),
+  ],
+);
+
+/** Tenants made at run time (TenantStore): through the admin API or a suite's create_auth. Config tenants are not here. */
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    name: text('name'),
+    corpId: text('corp_id').notNull(),
+    timezone: text('timezone').notNull(),
+    /** JSON text of the contact quota policy; null: the default. */
+    contactQuota: text('contact_quota'),
+    origin: text('origin', { enum: ['api', 'suite'] }).notNull(),
+    suiteId: text('suite_id'),
+    /** Sealed (core/src/secrets/seal.ts). */
+    permanentCode: text('permanent_code'),
+    suiteAgentId: integer('suite_agent_id'),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull(),
+    /** Epoch milliseconds. */
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    disabledAt: bigint('disabled_at', { mode: 'number' }),
+    /** Epoch milliseconds; when a disabled tenant's data is due for deletion. */
+    purgeAfter: bigint('purge_after', { mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('tenants_corp_unique').on(t.corpId),
+    index('tenants_purge_idx').on(t.purgeAfter).where(sql`${t.purgeAfter} is not null`),
+    check('tenants_origin_check', sql`${t.origin} in ('api', 'suite')`),
+    check('tenants_status_check', sql`${t.status} in ('active', 'disabled')`),
+  ],
+);
+
+/** The WeCom apps of run-time tenants; token, AES key and secret are sealed. */
+export const tenantApps = pgTable(
+  'tenant_apps',
+  {
+    tenantId: text('tenant_id').notNull(),
+    appId: text('app_id').notNull(),
+    agentId: integer('agent_id'),
+    secret: text('secret'),
+    token: text('token').notNull(),
+    encodingAesKey: text('encoding_aes_key').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'tenant_apps_pk', columns: [t.tenantId, t.appId] })],
+);
+
+/** The newest suite_ticket WeCom pushed for each suite, sealed. */
+export const suiteTickets = pgTable(
+  'suite_tickets',
+  {
+    suiteId: text('suite_id').primaryKey(),
+    ticket: text('ticket').notNull(),
+    receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
+  },
+);
+
+/** Installs of registry versions (InstallStore). Config installs are not here. */
+export const installs = pgTable(
+  'installs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    pluginId: text('plugin_id').notNull(),
+    version: text('version').notNull(),
+    /** JSON array of the permissions consented to. */
+    grants: text('grants').notNull(),
+    /** Sealed JSON text. */
+    config: text('config').notNull(),
+    webhookSecret: text('webhook_secret'),
+    wecomApp: text('wecom_app'),
+    status: text('status', { enum: ['active', 'uninstalled'] }).notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+    uninstalledAt: bigint('uninstalled_at', { mode: 'number' }),
+    retainUntil: bigint('retain_until', { mode: 'number' }),
+  },
+  (t) => [
+    // One active install of a plugin per tenant: a workflow names actions as <pluginId>/<actionId>.
+    uniqueIndex('installs_active_plugin_unique').on(t.tenantId, t.pluginId).where(sql`${t.status} = 'active'`),
+    index('installs_plugin_idx').on(t.pluginId, t.status),
+    index('installs_retain_idx').on(t.retainUntil).where(sql`${t.retainUntil} is not null`),
+    check('installs_status_check', sql`${t.status} in ('active', 'uninstalled')`),
+  ],
+);
+
+/** One row: moved by every change to tenants, apps and installs, so other host processes know to reload them. */
+export const catalogRevision = pgTable(
+  'catalog_revision',
+  {
+    id: integer('id').primaryKey(),
+    revision: bigint('revision', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('catalog_revision_one_row', sql`${t.id} = 1`)],
+);
+
+/** Metering: counters per tenant, plugin, install and month (the tenant's calendar month, YYYY-MM). */
+export const usageCounters = pgTable(
+  'usage_counters',
+  {
+    tenantId: text('tenant_id').notNull(),
+    pluginId: text('plugin_id').notNull(),
+    installId: text('install_id').notNull(),
+    month: text('month').notNull(),
+    invocations: bigint('invocations', { mode: 'number' }).notNull(),
+    cpuMs: bigint('cpu_ms', { mode: 'number' }).notNull(),
+    wecomCalls: bigint('wecom_calls', { mode: 'number' }).notNull(),
+    effects: bigint('effects', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'usage_counters_pk', columns: [t.tenantId, t.pluginId, t.installId, t.month] }),
+    index('usage_counters_plugin_idx').on(t.pluginId, t.month),
+    index('usage_counters_install_idx').on(t.installId, t.month),
+  ],
+);
+
+/** Metering: the distinct staff accounts and external contacts each install named in a month. */
+export const usageSubjects = pgTable(
+  'usage_subjects',
+  {
+    tenantId: text('tenant_id').notNull(),
+    pluginId: text('plugin_id').notNull(),
+    installId: text('install_id').notNull(),
+    month: text('month').notNull(),
+    kind: text('kind', { enum: ['staff', 'contact'] }).notNull(),
+    subject: text('subject').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'usage_subjects_pk', columns: [t.tenantId, t.pluginId, t.installId, t.month, t.kind, t.subject] }),
+    index('usage_subjects_install_idx').on(t.installId, t.month),
+    check('usage_subjects_kind_check', sql`${t.kind} in ('staff', 'contact')`),
   ],
 );

@@ -6,11 +6,15 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable, pgMigrationsSchema } from '../migrations.ts';
 import { newInboxId } from '../inbox-ids.ts';
 import { inboxValues, rowLimit, toInboxRow, toStoredEvent } from '../rows.ts';
-import type { ApiTokenStore, PluginRegistry, ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ApiTokenStore, CatalogRevision, InstallStore, PluginRegistry, TenantStore, UsageStore, ContactSends, ScheduleTickRepository, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { decodePendingPg } from './decode.ts';
 import { createPgPluginKv } from './plugin-kv.ts';
 import { createPgApiTokens } from './api-tokens.ts';
 import { createPgPluginRegistry } from './registry.ts';
+import { createPgTenants } from './tenants.ts';
+import { createPgInstalls } from './installs.ts';
+import { createPgCatalogRevision } from './catalog-revision.ts';
+import { createPgUsage } from './usage.ts';
 import { createPgContactSends } from './contact-sends.ts';
 import { createPgEffects } from './effects.ts';
 import { createPgScheduleTicks } from './schedule-ticks.ts';
@@ -62,6 +66,10 @@ export function createPgStore(options: PgStoreOptions): Store {
   let contactSendLedger: ContactSends | undefined;
   let tokenStore: ApiTokenStore | undefined;
   let pluginRegistry: PluginRegistry | undefined;
+  let tenantStore: TenantStore | undefined;
+  let installStore: InstallStore | undefined;
+  let revision: CatalogRevision | undefined;
+  let usageStore: UsageStore | undefined;
   let closed = false;
 
   return {
@@ -147,6 +155,10 @@ export function createPgStore(options: PgStoreOptions): Store {
     contactSends: () => (contactSendLedger ??= createPgContactSends(pool)),
     apiTokens: () => (tokenStore ??= createPgApiTokens(pool)),
     registry: () => (pluginRegistry ??= createPgPluginRegistry(pool)),
+    tenants: () => (tenantStore ??= createPgTenants(pool)),
+    installs: () => (installStore ??= createPgInstalls(pool)),
+    catalogRevision: () => (revision ??= createPgCatalogRevision(pool)),
+    usage: () => (usageStore ??= createPgUsage(pool)),
 
     async close() {
       if (closed) return;

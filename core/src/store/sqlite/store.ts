@@ -7,12 +7,16 @@ import { planRows, settle, unwrittenKeys, type EventValues, type RowResult } fro
 import { newInboxId } from '../inbox-ids.ts';
 import { allMigrationsRecorded, migrationsFolder, migrationsTable } from '../migrations.ts';
 import { inboxColumns, inboxValues, rowLimit, toInboxRow, toStoredEvent, type InboxValues } from '../rows.ts';
-import type { ApiTokenStore, PluginRegistry, ContactSends, ScheduleTickRepository, DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
+import type { ApiTokenStore, CatalogRevision, InstallStore, PluginRegistry, TenantStore, UsageStore, ContactSends, ScheduleTickRepository, DecodeBatchResult, EventQuery, InboxRow, InboxStatus, EffectLedger, PluginKv, RunRepository, Store, WorkflowRepository } from '../types.ts';
 import { createThreadAppender, type Appender } from './appender.ts';
 import { openConnection, prepareAppend } from './connection.ts';
 import { createSqlitePluginKv } from './plugin-kv.ts';
 import { createSqliteApiTokens } from './api-tokens.ts';
 import { createSqlitePluginRegistry } from './registry.ts';
+import { createSqliteTenants } from './tenants.ts';
+import { createSqliteInstalls } from './installs.ts';
+import { createSqliteCatalogRevision } from './catalog-revision.ts';
+import { createSqliteUsage } from './usage.ts';
 import { createSqliteContactSends } from './contact-sends.ts';
 import { createSqliteEffects } from './effects.ts';
 import { createSqliteScheduleTicks } from './schedule-ticks.ts';
@@ -65,6 +69,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let contactSendLedger: ContactSends | undefined;
   let tokenStore: ApiTokenStore | undefined;
   let pluginRegistry: PluginRegistry | undefined;
+  let tenantStore: TenantStore | undefined;
+  let installStore: InstallStore | undefined;
+  let revision: CatalogRevision | undefined;
+  let usageStore: UsageStore | undefined;
   let closed = false;
 
   // Runs under the write lock, after decoding: the lock is held for the writes only, never for the decoding,
@@ -168,6 +176,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     contactSends: () => (contactSendLedger ??= createSqliteContactSends(sqlite)),
     apiTokens: () => (tokenStore ??= createSqliteApiTokens(sqlite)),
     registry: () => (pluginRegistry ??= createSqlitePluginRegistry(sqlite)),
+    tenants: () => (tenantStore ??= createSqliteTenants(sqlite)),
+    installs: () => (installStore ??= createSqliteInstalls(sqlite)),
+    catalogRevision: () => (revision ??= createSqliteCatalogRevision(sqlite)),
+    usage: () => (usageStore ??= createSqliteUsage(sqlite)),
 
     async close() {
       if (closed) return;

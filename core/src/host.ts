@@ -2,7 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { HostConfig } from './config/types.ts';
-import { adminApi } from './api/admin-api.ts';
+import { adminApi, type AdminServices } from './api/admin-api.ts';
 import { createStandardCapabilities } from './capabilities/standard.ts';
 import { createEngine, type Engine } from './engine/run/engine.ts';
 import { createDecoder, type Decoder } from './inbox/decoder.ts';
@@ -10,7 +10,16 @@ import { createRowDecoder } from './inbox/decode-row.ts';
 import { createInboxWriter } from './inbox/writer.ts';
 import { callbackRoutes } from './ingress/callback-routes.ts';
 import { webhookRoutes } from './ingress/webhook-routes.ts';
-import { createDirectory } from './ingress/directory.ts';
+import { createCatalog, type Catalog } from './catalog/catalog.ts';
+import { liveDirectory } from './catalog/live-directory.ts';
+import { suiteTicketReader } from './catalog/suite-tickets.ts';
+import { sealerFromEnv, type Sealer } from './secrets/seal.ts';
+import { createInstallAdmin } from './marketplace/install-admin.ts';
+import { createMeter, meteredCapabilities } from './marketplace/metering.ts';
+import { createPurger } from './marketplace/purger.ts';
+import { createSuiteLifecycle, suiteSecretProtector } from './marketplace/suite-lifecycle.ts';
+import { createTenantAdmin, defaultTimezone } from './marketplace/tenant-admin.ts';
+import { createWecomClient } from './wecom/api/client.ts';
 import { LianjieError } from './errors.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createHostMetrics, type HostMetrics } from './ops/metrics.ts';
@@ -28,6 +37,10 @@ export interface Host {
   store: Store;
   decoder: Decoder;
   engine: Engine;
+  /** The tenants, apps, suites and installs served, the config's and those made at run time. */
+  catalog: Catalog;
+  /** What the admin API's routes work on. */
+  admin: AdminServices;
   metrics: HostMetrics;
   logger: Logger;
   /** Migrates, starts the decoder and listens; resolves with the address it listens on. */
@@ -50,33 +63,49 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = openStore(config.database, { synchronous: config.sqlite.synchronous });
   const metrics = createHostMetrics();
-  const directory = createDirectory(config);
+  let sealer: Sealer | undefined;
+  // Asked for only when a sealed secret is written or read: a host serving its config file alone needs no key.
+  const secrets = () => (sealer ??= sealerFromEnv());
+  const catalog = createCatalog({ config, configInstalls: options.installs ?? [], store, sealer: secrets, logger });
+  const directory = liveDirectory(catalog);
+  const suiteTicket = suiteTicketReader(store, secrets);
   // The sandbox workers start with the first action a run calls, not with the host.
   let runner: PluginRunner | undefined;
+  const timezone = (tenantId: string) => catalog.current().tenants.get(tenantId)?.timezone ?? defaultTimezone;
+  const meter = createMeter({ usage: store.usage(), timezone, logger });
   const ensureRunner = () => (runner ??= createPluginRunner({
-    capabilities: createStandardCapabilities(store, logger, { config, metrics }), size: config.sandbox.workers,
-    maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
+    capabilities: meteredCapabilities(createStandardCapabilities(store, logger, { wecom: config.wecom, access: { catalog: catalog.current, suiteTicket }, metrics }), meter),
+    size: config.sandbox.workers, maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
     onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
+    onInvocation: ({ scope, cpuMs }) => meter.invocation(scope, cpuMs),
   }));
   const sandbox = {
     runAction: (...args: Parameters<PluginRunner['runAction']>) => ensureRunner().runAction(...args),
     runTrigger: (...args: Parameters<PluginRunner['runTrigger']>) => ensureRunner().runTrigger(...args),
+    runMigration: (...args: Parameters<PluginRunner['runMigration']>) => ensureRunner().runMigration(...args),
   };
-  const engine = createEngine({
-    store, installs: options.installs ?? [], runner: sandbox, config: config.engine, logger,
-    timezones: new Map(config.tenants.map((t) => [t.id, t.timezone])),
+  const retainDays = config.marketplace.retainDays;
+  const tenants = createTenantAdmin({ store, catalog, secrets });
+  const installs = createInstallAdmin({ store, catalog, secrets, migrate: sandbox.runMigration, maxima: config.sandbox.maxima, retainDays, logger });
+  const suiteLifecycle = createSuiteLifecycle({
+    store, catalog, client: createWecomClient({ baseUrl: config.wecom.baseUrl }), suites: config.suites, secrets, retainDays, logger,
   });
-  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory), metrics, logger, onEvents: () => engine.wake() });
+  const engine = createEngine({
+    store, installs: () => catalog.current().installs, runner: sandbox, config: config.engine, logger,
+    timezone, onHostEvent: suiteLifecycle,
+  });
+  catalog.onChange(() => engine.scheduler.reconcile());
+  const purger = createPurger({ store, catalog, logger });
+  const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory, suiteSecretProtector(secrets, logger)), metrics, logger, onEvents: () => engine.wake() });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
 
   const app = new Hono();
   app.route('/', callbackRoutes({ directory, writer, metrics, logger }));
   app.route('/', opsRoutes({ store, metrics }));
-  app.route('/', adminApi({ store, tokens: config.api.tokens, logger }));
+  const admin: AdminServices = { store, catalog, tenants, installs, retainDays };
+  app.route('/', adminApi({ ...admin, tokens: config.api.tokens, logger }));
   app.route('/', webhookRoutes({
-    installs: options.installs ?? [], router: engine.router, logger,
-    secrets: new Map(config.installs.flatMap((i) => (i.webhookSecret ? [[i.id, i.webhookSecret] as const] : []))),
-    runTrigger: sandbox.runTrigger,
+    installs: () => catalog.current().installs, router: engine.router, logger, runTrigger: sandbox.runTrigger,
   }));
   app.notFound((c) => c.json(new LianjieError('route.not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.onError((error, c) => {
@@ -86,9 +115,12 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
 
   let server: ServerType | undefined;
   return {
-    app, store, decoder, engine, metrics, logger,
+    app, store, decoder, engine, metrics, logger, catalog, admin,
     async listen() {
       await store.migrate();
+      await catalog.start();
+      meter.start();
+      purger.start();
       const address = await new Promise<{ url: string; port: number }>((resolve, reject) => {
         server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
           resolve({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`, port: info.port });
@@ -109,9 +141,12 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
         await closed;
         clearTimeout(grace);
       }
+      catalog.stop();
+      purger.stop();
       await writer.flush();
       await decoder.stop();
       await engine.stop();
+      await meter.close();
       await runner?.close();
       await store.close();
     },

@@ -53,3 +53,38 @@ definePlugin<GreeterTypes>(manifest, {
     },
   },
 });
+
+// plugin.json imported as JSON infers wider types than PluginManifest (plain arrays, extra fields): accepted as is,
+// with or without config migrations.
+const imported = {
+  id: 'acme.greeter', version: '2.0.0', actions: [{ id: 'greet', input: {}, output: {} }], triggers: [{ id: 'daily', kind: 'schedule', cron: '0 9 * * *', output: {} }],
+  configMigrations: [{ from: 1, description: 'renames hello to greeting' }],
+};
+const { configMigrations: _dropped, ...withoutMigrations } = imported;
+definePlugin(withoutMigrations, { actions: { greet: () => ({}) }, triggers: { daily: () => null } });
+
+definePlugin<GreeterTypes>(imported, {
+  actions: { greet: () => ({ text: 'hi' }) },
+  triggers: { daily: () => null },
+  // Keyed by the major migrated from, as a number or a string; the old config is unknown, the new one typed.
+  migrations: {
+    1: (old) => ({ greeting: typeof old === 'object' && old !== null && 'hello' in old ? String(old.hello) : 'Hello' }),
+    '0': async (_old, ctx) => ({ greeting: String(ctx.config) }),
+  },
+});
+
+definePlugin<GreeterTypes>(manifest, {
+  actions: { greet: () => ({ text: 'hi' }) },
+  migrations: {
+    // @ts-expect-error: a migration answers the new config, which needs `greeting`
+    1: () => ({ salutation: 'hi' }),
+  },
+});
+
+definePlugin<GreeterTypes>(manifest, {
+  actions: { greet: () => ({ text: 'hi' }) },
+  migrations: {
+    // @ts-expect-error: a migration runs with no capabilities
+    1: async (_old, ctx) => ({ greeting: String(await ctx.store.get({ key: 'greeting' })) }),
+  },
+});

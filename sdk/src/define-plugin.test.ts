@@ -30,12 +30,35 @@ describe('definePlugin', () => {
   });
 
   it('registers the handlers with the sandbox when it runs inside one', () => {
-    const registered: { actions: object; triggers: object }[] = [];
-    (globalThis as { lianjie?: unknown }).lianjie = { register: (plugin: { actions: object; triggers: object }) => registered.push(plugin) };
+    const registered: { actions: object; triggers: object; migrations: object }[] = [];
+    (globalThis as { lianjie?: unknown }).lianjie = { register: (plugin: (typeof registered)[number]) => registered.push(plugin) };
     const greet = () => ({});
     definePlugin(manifest, { actions: { greet, wave: greet }, triggers: { daily: () => null } });
     expect(registered).toHaveLength(1);
     expect(Object.keys(registered[0]!.actions)).toEqual(['greet', 'wave']);
     expect(Object.keys(registered[0]!.triggers)).toEqual(['daily']);
+    expect(registered[0]!.migrations).toEqual({});
+  });
+});
+
+describe('definePlugin with config migrations', () => {
+  const v3 = { ...manifest, version: '3.0.0', configMigrations: [{ from: 1 }, { from: 2, description: 'renames hello' }] } as PluginManifest;
+  const handlers = { actions: { greet: () => ({}), wave: () => ({}) }, triggers: { daily: () => null } };
+
+  it('binds migrations by the major they come from, keyed by number or string, and registers them', async () => {
+    const registered: { migrations: object }[] = [];
+    (globalThis as { lianjie?: unknown }).lianjie = { register: (plugin: { migrations: object }) => registered.push(plugin) };
+    const plugin = definePlugin(v3, { ...handlers, migrations: { 1: () => ({ greeting: 'Hi' }), '2': (old) => ({ greeting: (old as { hello: string }).hello }) } });
+    expect(await plugin.migrations[2]!({ hello: 'Yo' }, { config: { hello: 'Yo' } })).toEqual({ greeting: 'Yo' });
+    expect(Object.keys(registered[0]!.migrations)).toEqual(['1', '2']);
+  });
+
+  it('refuses migrations that do not match plugin.json, naming every mismatch', () => {
+    expect(() => definePlugin(v3, { ...handlers, migrations: { 2: () => ({}), 3: () => ({}), '01': 'no' as never } })).toThrow(
+      'acme.greeter: migration "1" in plugin.json has no handler; migration handler "3" has no configMigrations entry from that major in plugin.json; '
+        + 'migration handler "01" has no configMigrations entry from that major in plugin.json; migration handler "01" is not a function',
+    );
+    expect(() => definePlugin(manifest, { ...handlers, migrations: { 0: () => ({}) } })).toThrow('migration handler "0" has no configMigrations entry from that major in plugin.json');
+    expect(() => definePlugin(v3, handlers)).toThrow('acme.greeter: migration "1" in plugin.json has no handler; migration "2" in plugin.json has no handler');
   });
 });

@@ -73,7 +73,7 @@ async function prepare(url: string, runner: PluginRunner): Promise<{ store: Stor
   const installs = tenants.map((t) => testInstall(plugin, t));
   for (const t of tenants) await store.workflows().apply(t, 'bench', JSON.stringify(workflow(t)));
   const engine = createEngine({
-    store, installs, runner, logger: createLogger('warn'), timezones: new Map(),
+    store, installs: () => installs, runner, logger: createLogger('warn'), timezone: () => 'Asia/Shanghai',
     config: { ...engineSettings, leaseMs: 30_000, retentionDays: 30 },
   });
   return { store, engine, installs };

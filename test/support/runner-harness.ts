@@ -1,5 +1,6 @@
 // A plugin runner on a real SQLite store for the hostile-plugin and sandbox chaos suites: attacks as one-off plugins, and bystanders.
 import { expect } from 'vitest';
+import { configSnapshot } from '../../core/src/catalog/catalog.ts';
 import { createStandardCapabilities } from '../../core/src/capabilities/standard.ts';
 import { createLogger } from '../../core/src/ops/logger.ts';
 import type { Install } from '../../core/src/plugins/types.ts';
@@ -53,7 +54,10 @@ export async function createHarness(options: Partial<Omit<PluginRunnerOptions, '
   const dir = await freshTempDir('lianjie-hostile-');
   const store = openStore(`file:${dir.file('lianjie.db')}`);
   await store.migrate();
-  const runner = createPluginRunner({ size: poolSize, ...options, capabilities: createStandardCapabilities(store, createLogger('silent'), { config: { tenants: [], installs: [], wecom: { baseUrl: 'http://127.0.0.1:9' } } }) });
+  const runner = createPluginRunner({ size: poolSize, ...options, capabilities: createStandardCapabilities(store, createLogger('silent'), {
+    wecom: { baseUrl: 'http://127.0.0.1:9' },
+    access: { catalog: () => configSnapshot({ tenants: [], suites: [], installs: [] }, []), suiteTicket: async () => { throw new Error('no suites here'); } },
+  }) });
 
   const echo = inlinePlugin(testManifest('bystander.echo', ['echo']), 'lianjie.register({ actions: { echo: (input) => ({ echoed: input }) } });');
   const bystanders = tenantsOnEveryWorker(poolSize);

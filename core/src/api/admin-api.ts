@@ -11,9 +11,26 @@ import { openApiDocument } from './openapi.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { runsRoutes } from './runs-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
+import { installRoutes } from './install-routes.ts';
+import { lazy } from './lazy.ts';
+import { tenantRoutes } from './tenant-routes.ts';
+import { usageRoutes } from './usage-routes.ts';
+import { workflowRoutes } from './workflow-routes.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { InstallAdmin } from '../marketplace/install-admin.ts';
+import type { TenantAdmin } from '../marketplace/tenant-admin.ts';
 
-export interface AdminApiDeps {
+/** What the routes work on. */
+export interface AdminServices {
   store: Store;
+  catalog: Catalog;
+  tenants: TenantAdmin;
+  installs: InstallAdmin;
+  /** Days a disabled tenant's data is kept unless the request says otherwise. */
+  retainDays: number;
+}
+
+export interface AdminApiDeps extends AdminServices {
   /** Bootstrap tokens from the host config. */
   tokens: readonly ApiToken[];
   logger: Pick<Logger, 'error'>;
@@ -21,14 +38,24 @@ export interface AdminApiDeps {
 
 export const apiVersion = '1.0.0';
 
-export function adminRoutes(store: Store): RouteSpec[] {
-  return [...runsRoutes(store), ...tokenRoutes(store.apiTokens()), ...registryRoutes(store.registry())];
+/** Every /api/v1 route. `services` is reached only when a handler runs, so the declarations can be listed without a host. */
+export function adminRoutes(services: AdminServices): RouteSpec[] {
+  const get = () => services;
+  const store = lazy(() => services.store);
+  return [
+    ...tenantRoutes(() => ({
+      tenants: services.tenants, retainDays: services.retainDays,
+      catalogTenants: async () => [...(await services.catalog.refresh()).tenants.values()],
+    })),
+    ...installRoutes(get), ...workflowRoutes(get), ...usageRoutes(get), ...runsRoutes(store), ...tokenRoutes(store),
+    ...registryRoutes(store, (pluginId, version) => services.installs.approved(pluginId, version)),
+  ];
 }
 
 export function adminApi(deps: AdminApiDeps): Hono<{ Variables: { caller: Caller } }> {
   const app = new Hono<{ Variables: { caller: Caller } }>();
   const authenticate = createAuthenticator(deps.tokens, deps.store.apiTokens());
-  const routes = adminRoutes(deps.store);
+  const routes = adminRoutes(deps);
   let document: Record<string, unknown> | undefined;
   app.get('/openapi.json', (c) => c.json((document ??= openApiDocument(routes, apiVersion))));
   mountRoutes(app, routes, (c: Context) => authenticate(c.req.header('authorization')));

@@ -9,7 +9,7 @@ import type { ApiRole } from '../store/types.ts';
 import type { Caller } from './auth.ts';
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Hono's form: /api/v1/tenants/:tenantId */
   path: string;
   summary: string;

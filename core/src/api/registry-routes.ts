@@ -3,7 +3,8 @@
 // tenant admins see approved versions, a vendor its own and the approved ones, the platform team all.
 import { LianjieError } from '../errors.ts';
 import { readPluginPackage } from '../plugins/package-tarball.ts';
-import type { PluginRegistry, PluginVersionRecord, PluginVersionStatus } from '../store/types.ts';
+import type { PluginVersionRecord, PluginVersionStatus, Store } from '../store/types.ts';
+import { lazy } from './lazy.ts';
 import type { Caller } from './auth.ts';
 import type { RouteSpec } from './define-route.ts';
 
@@ -26,7 +27,8 @@ const transitions: Record<string, 'approved' | 'rejected' | 'yanked'> = { approv
 /** The first-party plugins' namespace: no vendor may take an id in it. */
 const reservedPrefixes = ['lianjie.'];
 
-export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
+export function registryRoutes(store: Pick<Store, 'registry'>, onApproved: (pluginId: string, version: string) => Promise<unknown>): RouteSpec[] {
+  const registry = lazy(() => store.registry());
   const found = async (caller: Caller, pluginId: string, version: string) => {
     const v = await registry.get(pluginId, version);
     // A version the caller may not see is as good as missing.
@@ -96,6 +98,8 @@ export function registryRoutes(registry: PluginRegistry): RouteSpec[] {
         const changed = await registry.review(params.pluginId!, params.version!, { status: transitions[decision]!, reason: reason ?? null, by: caller.tokenId, at: Date.now() });
         if (!changed) throw new LianjieError('registry.not_found', `no plugin ${params.pluginId}@${params.version}`);
         if (!changed.ok) throw new LianjieError('registry.review_refused', `${params.pluginId}@${params.version} is ${changed.from}: it cannot be ${transitions[decision]}`);
+        // Installs this version may move to without asking their admins again move now.
+        if (changed.version.status === 'approved') await onApproved(changed.version.pluginId, changed.version.version);
         return { version: versionJson(changed.version) };
       },
     },

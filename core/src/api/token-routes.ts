@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { LianjieError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { ApiRole, ApiTokenStore, StoredApiToken } from '../store/types.ts';
+import type { ApiRole, StoredApiToken, Store } from '../store/types.ts';
+import { lazy } from './lazy.ts';
 import { digest } from './auth.ts';
 import type { RouteSpec } from './define-route.ts';
 
@@ -11,7 +12,8 @@ export const tokenJson = (t: StoredApiToken) => ({
   id: t.id, role: t.role, tenantId: t.tenantId, vendorId: t.vendorId, label: t.label, createdAt: t.createdAt, revokedAt: t.revokedAt,
 });
 
-export function tokenRoutes(tokens: ApiTokenStore): RouteSpec[] {
+export function tokenRoutes(store: Pick<Store, 'apiTokens'>): RouteSpec[] {
+  const tokens = lazy(() => store.apiTokens());
   const roles = ['platform'] as const;
   return [
     {

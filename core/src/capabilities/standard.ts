@@ -3,7 +3,7 @@ import type { HostConfig } from '../config/types.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { HostMetrics } from '../ops/metrics.ts';
 import type { Store } from '../store/types.ts';
-import { wecomAccessFrom } from '../wecom/access.ts';
+import { wecomAccessFrom, type WecomAccessOptions } from '../wecom/access.ts';
 import { createWecomClient } from '../wecom/api/client.ts';
 import { createHttpCapability } from './http.ts';
 import { createLogCapability } from './log.ts';
@@ -12,15 +12,17 @@ import { createStoreCapability } from './store.ts';
 import { createWecomCapability } from './wecom.ts';
 
 export interface StandardCapabilityOptions {
-  /** Where `wecom` reaches WeCom and which credentials each tenant's installs use. */
-  config: Pick<HostConfig, 'tenants' | 'installs' | 'wecom'>;
+  /** Where `wecom` reaches WeCom. */
+  wecom: HostConfig['wecom'];
+  /** Which credentials each tenant's installs use. */
+  access: WecomAccessOptions;
   metrics?: Pick<HostMetrics, 'quotaRefused'>;
 }
 
 export function createStandardCapabilities(store: Store, logger: Logger, options: StandardCapabilityOptions): CapabilityRegistry {
   const wecom = createWecomCapability({
-    client: createWecomClient({ baseUrl: options.config.wecom.baseUrl }),
-    access: wecomAccessFrom(options.config),
+    client: createWecomClient({ baseUrl: options.wecom.baseUrl }),
+    access: wecomAccessFrom(options.access),
     effects: store.effects(),
     contactSends: store.contactSends(),
     onQuotaRefused: (tenantId, window) => options.metrics?.quotaRefused.inc({ tenant: tenantId, window }),

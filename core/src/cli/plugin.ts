@@ -1,8 +1,11 @@
 // `lianjie plugin invoke`: run one action of a plugin directory in the sandbox, as the host would.
 import path from 'node:path';
 import { createStandardCapabilities } from '../capabilities/standard.ts';
+import { configSnapshot } from '../catalog/catalog.ts';
+import { suiteTicketReader } from '../catalog/suite-tickets.ts';
 import { createLogger } from '../ops/logger.ts';
 import { resolveInstallConfig } from '../plugins/install-config.ts';
+import { sealerFromEnv } from '../secrets/seal.ts';
 import { loadPluginDir } from '../plugins/load.ts';
 import { createPluginRunner } from '../sandbox/runner.ts';
 import { configOption, parse, type Command } from './command.ts';
@@ -36,9 +39,13 @@ Prints the result as JSON: {"ok":true,"output":…} or {"ok":false,"failure":{"c
     const tenantId = values.tenant ?? 'local';
     const result = await withStore(values.config, async (store, host) => {
       const logger = createLogger('info', process.stderr);
+      const snapshot = configSnapshot(host, []);
       const runner = createPluginRunner({
         size: 1, maxIsolatesPerWorker: host.sandbox.maxIsolatesPerWorker, maxima: host.sandbox.maxima,
-        capabilities: createStandardCapabilities(store, logger, { config: host }),
+        capabilities: createStandardCapabilities(store, logger, {
+          wecom: host.wecom,
+          access: { catalog: () => snapshot, suiteTicket: suiteTicketReader(store, () => sealerFromEnv()) },
+        }),
         onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
       });
       try {

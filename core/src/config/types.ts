@@ -78,6 +78,7 @@ export interface HostConfig {
   sandbox: SandboxConfig;
   engine: EngineConfig;
   api: { tokens: ApiToken[] };
+  marketplace: { retainDays: number };
   tenants: TenantConfig[];
   suites: SuiteConfig[];
   installs: InstallConfig[];

@@ -8,7 +8,13 @@ import type { CanonicalEvent, DecodeOutcome, InboxRow } from '../store/types.ts'
 import { parseMessage } from '../wecom/message.ts';
 import { normalize } from '../wecom/normalize.ts';
 
-export function createRowDecoder(directory: Directory): (row: InboxRow) => DecodeOutcome {
+/**
+ * Seals what an event carries that must not be stored in the clear (a suite's ticket and auth codes): answers the
+ * event and its raw message to store instead.
+ */
+export type EventProtector = (event: CanonicalEvent, raw: string) => { event: CanonicalEvent; raw: string };
+
+export function createRowDecoder(directory: Directory, protect?: EventProtector): (row: InboxRow) => DecodeOutcome {
   const checks = new Map<string, SchemaCheck<CanonicalEvent>>();
   const checkFor = (type: string): SchemaCheck<CanonicalEvent> => {
     let check = checks.get(type);
@@ -46,7 +52,8 @@ export function createRowDecoder(directory: Directory): (row: InboxRow) => Decod
         const details = check.details().map((d) => `${d.pointer} ${d.message}`).join('; ');
         throw new LianjieError('wecom.message_invalid', `decoded ${normalized.type} does not match its schema: ${details}`);
       }
-      return { kind: 'event', event, raw: opened.message.toString('utf8') };
+      const raw = opened.message.toString('utf8');
+      return { kind: 'event', ...(protect ? protect(event, raw) : { event, raw }) };
     } catch (error) {
       if (isLianjieError(error)) return { kind: 'dead', code: error.code, message: error.message };
       return { kind: 'dead', code: 'internal', message: error instanceof Error ? error.message : String(error) };

@@ -1,5 +1,5 @@
 // Which token, AES key and receive id belong to each callback URL; keys are parsed once, not per request.
-import type { AppConfig, HostConfig, SuiteConfig, TenantConfig } from '../config/types.ts';
+import type { AppConfig, SuiteConfig, TenantConfig } from '../config/types.ts';
 import { parseAesKey, type AesKey } from '../wecom/crypto.ts';
 
 export interface CallbackTarget {
@@ -21,7 +21,8 @@ export interface Directory {
   tenantByCorpId(corpId: string): TenantConfig | undefined;
 }
 
-export function createDirectory(config: HostConfig): Directory {
+/** The callback targets of these tenants (active ones only: a disabled tenant's callbacks are refused) and suites. */
+export function createDirectory(config: { tenants: readonly TenantConfig[]; suites: readonly SuiteConfig[] }): Directory {
   const apps = new Map<string, CallbackTarget>();
   const tenants = new Map<string, TenantConfig>();
   const byCorp = new Map<string, TenantConfig>();

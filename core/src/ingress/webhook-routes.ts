@@ -8,14 +8,14 @@ import { isLianjieError, LianjieError } from '../errors.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { Install } from '../plugins/types.ts';
 import type { Result } from '../../../sdk/src/sandbox/index.ts';
+import { derivedFrom, type InstallSource } from '../catalog/install-index.ts';
 import { readBodyBytes } from './read-body.ts';
 
 export const webhookBodyLimit = 256 * 1024;
 
 export interface WebhookDeps {
-  installs: readonly Install[];
-  /** Webhook secrets by install id; an install without one refuses every request. */
-  secrets: ReadonlyMap<string, string>;
+  /** The installs served now; one without a webhook secret refuses every request. */
+  installs: InstallSource<Install & { webhookSecret?: string }>;
   runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result>;
   router: Pick<Router, 'startFromPlugin'>;
   logger: Pick<Logger, 'error'>;
@@ -28,15 +28,15 @@ const maxSkewMs = 5 * 60_000;
 
 export function webhookRoutes(deps: WebhookDeps): Hono {
   const routes = new Hono();
-  const installs = new Map(deps.installs.map((i) => [i.id, i]));
+  const installs = derivedFrom(deps.installs, (all) => new Map(all.map((i) => [i.id, i])));
   const now = deps.now ?? Date.now;
 
   routes.post('/hooks/:installId/:triggerId', async (c) => {
     try {
-      const install = installs.get(c.req.param('installId'));
+      const install = installs().get(c.req.param('installId'));
       const triggerId = c.req.param('triggerId');
       const trigger = install?.plugin.manifest.triggers.find((t) => t.id === triggerId);
-      const secret = install && deps.secrets.get(install.id);
+      const secret = install?.webhookSecret;
       // One answer for every address that is not a usable webhook: nothing about installs, plugins or secrets
       // is told to a caller who has not signed anything yet.
       if (!install || !trigger || trigger.kind !== 'webhook' || !secret) {

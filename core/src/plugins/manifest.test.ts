@@ -127,6 +127,29 @@ describe('parseManifest checks the rules the schema cannot express', () => {
     ]);
   });
 
+  it('config migrations from earlier majors, each from one major at most, each at its pointer', () => {
+    const version = (v: string, froms: number[]) => manifestWith({ version: v, configMigrations: froms.map((from) => ({ from, description: `from ${from}.x` })) });
+    expect(parseManifest(version('3.0.0', [1, 0, 2])).configMigrations?.map((m) => m.from)).toEqual([1, 0, 2]);
+    expect(invalid(version('3.1.0', [2, 0, 2, 2])).details).toEqual([
+      { pointer: '/configMigrations/2/from', message: 'a migration from major 2 is already declared at /configMigrations/0/from' },
+      { pointer: '/configMigrations/3/from', message: 'a migration from major 2 is already declared at /configMigrations/0/from' },
+    ]);
+    expect(invalid(version('2.0.0-beta.1', [1, 2, 3])).details).toEqual([
+      { pointer: '/configMigrations/1/from', message: "must be below this version's major (2): a migration comes from an earlier major" },
+      { pointer: '/configMigrations/2/from', message: "must be below this version's major (2): a migration comes from an earlier major" },
+    ]);
+    expect(pointers(invalid(version('0.3.0', [0])))).toEqual(['/configMigrations/0/from']);
+  });
+
+  it.each([
+    [{ from: -1 }, '/configMigrations/0/from', 'must be >= 0'],
+    [{ from: 1.5 }, '/configMigrations/0/from', 'must be integer'],
+    [{ description: 'no from' }, '/configMigrations/0/from', 'is required'],
+    [{ from: 1, run: 'x' }, '/configMigrations/0/run', 'is not an allowed key here'],
+  ])('a config migration the schema refuses: %j', (migration, pointer, message) => {
+    expect(detailAt(invalid(manifestWith({ version: '2.0.0', configMigrations: [migration] })), pointer)?.message).toContain(message);
+  });
+
   it.each([
     [{ type: 'string' }],
     [{ properties: {} }],

@@ -15,7 +15,7 @@ const checkManifest = schemaCheck<PluginManifest>('plugin-manifest.schema.json')
  * Returns a copy of `value` with the manifest schema's defaults applied (`idempotent: false`), or throws:
  * engine.incompatible when its `engine` range is not one or excludes this host, else manifest.invalid with
  * every problem found (schema, embedded schemas and their patterns, duplicate ids, http permission and hosts,
- * config shape, cron expressions, event types).
+ * config shape, cron expressions, event types, config migrations).
  */
 export function parseManifest(value: unknown): PluginManifest {
   const manifest: unknown = structuredClone(value);

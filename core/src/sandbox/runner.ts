@@ -1,19 +1,37 @@
-// Runs a plugin's actions for an install: boundary checks, limits, grants, and the sandbox pool.
+// Runs a plugin's actions, triggers and config migrations for an install: boundary checks, limits, grants, and the
+// sandbox pool.
 import type { CapabilityRegistry } from '../capabilities/registry.ts';
 import { knownPermissions } from '../capabilities/permissions.ts';
 import type { CallScope } from '../capabilities/types.ts';
 import { isLianjieError } from '../errors.ts';
 import { checkHandlers } from '../plugins/handlers.ts';
+import { resolveInstallConfig } from '../plugins/install-config.ts';
 import { pluginSchemas } from '../plugins/plugin-schemas.ts';
 import type { Install, LoadedPlugin } from '../plugins/types.ts';
 import { defaultMaxima, resolveLimits, type Limits } from './limits.ts';
-import { createSandboxPool, failure, type PoolEvent, type Result, type SandboxPoolOptions } from '../../../sdk/src/sandbox/index.ts';
+import { createSandboxPool, failure, type Failure, type PoolEvent, type Result, type SandboxCall, type SandboxPoolOptions } from '../../../sdk/src/sandbox/index.ts';
+
+export type InvocationKind = 'action' | 'trigger' | 'migration';
+
+/** One invocation the pool ran (or tried to: its worker may have died), for metering. */
+export interface InvocationEvent {
+  scope: CallScope;
+  kind: InvocationKind;
+  /** The action or trigger id; for a migration, the major it comes from. */
+  handler: string;
+  /** Whether the caller got a result rather than a failure (the output's schema check included). */
+  ok: boolean;
+  /** CPU time the invocation used in its isolate, fractional; 0 when unknown (its worker died). */
+  cpuMs: number;
+}
 
 export interface PluginRunnerOptions extends Omit<SandboxPoolOptions<InvocationScope>, 'onCall'> {
   capabilities: CapabilityRegistry;
   /** The most a manifest may ask for; DESIGN.md §4 defaults otherwise. */
   maxima?: Limits;
   onEvent?(event: PoolEvent): void;
+  /** Told of every invocation dispatched to the sandbox, once it ends. Runs on the invocation's path: keep it cheap. */
+  onInvocation?(event: InvocationEvent): void;
 }
 
 export interface InvocationContext {
@@ -82,6 +100,12 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     return out;
   }
 
+  // A migration runs while an install is upgraded, before the new version holds any grant: every ctx getter refuses.
+  const migrationTail = (config: unknown, outputLimit: number) => JSON.stringify({
+    config, capabilities: {}, denied: Object.fromEntries(capabilityNames.map((name) => [name, `ctx.${name} is not available while a config migration runs`])),
+    deniedMethods: {}, outputLimit,
+  }).slice(1);
+
   /** Of capabilities the install holds some methods of, the others, each with the permission it lacks. */
   const everyMethod = capabilities.describe(knownPermissions());
   function deniedMethods(granted: Record<string, string[]>, manifest: Install['plugin']['manifest']): Record<string, Record<string, string>> {
@@ -141,31 +165,75 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     const request = (id: string) =>
       `${JSON.stringify({ id, kind, handler: handlerId, idempotencyKey: context.idempotencyKey, runId: context.runId }).slice(0, -1)},${requestTail}`;
     const ended = new AbortController();
-    const result = await pool.run({
-      tenantId: install.tenantId,
-      installKey,
-      bundle: bundleOf(install.plugin),
-      memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
-      methods: granted,
-      request,
-      input: inputJson,
-      scope: {
-        grants,
-        call: {
-          tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
-          httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey, signal: ended.signal,
-        },
+    const scope = {
+      grants,
+      call: {
+        tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version,
+        httpHosts: manifest.http?.hosts ?? [], runId: context.runId, idempotencyKey: context.idempotencyKey, signal: ended.signal,
       },
+    };
+    const call = {
+      tenantId: install.tenantId, installKey, bundle: bundleOf(install.plugin), memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs,
+      methods: granted, request, input: inputJson, scope,
+    };
+    return runInPool(kind, handlerId, call, ended, (result) => {
+      if (!result.ok) return result;
+      // A trigger answering null has nothing to start.
+      if (kind === 'trigger' && result.output === null) return result;
+      // Parsed by this process from the worker's message: ours to fill with defaults.
+      const checkOutput = kind === 'action' ? schemas.actionOutput(handlerId) : schemas.triggerOutput(handlerId);
+      const outputCheck = checkOutput(result.output, { inPlace: true });
+      if (!outputCheck.ok) return failure(`${kind}.output_invalid`, `the output of ${manifest.id}/${handlerId} does not match its schema`, false, outputCheck.details);
+      return { ok: true, output: outputCheck.value };
     });
+  }
+
+  /** Runs `call` in the pool, turns its result into the caller's with `check`, and reports the invocation. */
+  async function runInPool<T>(
+    kind: InvocationKind, handler: string, call: SandboxCall<InvocationScope>, ended: AbortController, check: (result: Result) => Result<T>,
+  ): Promise<Result<T>> {
+    let cpuMs = 0;
+    if (options.onInvocation) call.onCpu = (measured) => { cpuMs = measured; };
+    const result = check(await pool.run(call));
     ended.abort(invocationEnded); // a shared reason: abort() would otherwise build a DOMException each time
-    if (!result.ok) return result;
-    // A trigger answering null has nothing to start.
-    if (kind === 'trigger' && result.output === null) return result;
-    // Parsed by this process from the worker's message: ours to fill with defaults.
-    const checkOutput = kind === 'action' ? schemas.actionOutput(handlerId) : schemas.triggerOutput(handlerId);
-    const outputCheck = checkOutput(result.output, { inPlace: true });
-    if (!outputCheck.ok) return failure(`${kind}.output_invalid`, `the output of ${manifest.id}/${handlerId} does not match its schema`, false, outputCheck.details);
-    return { ok: true, output: outputCheck.value };
+    options.onInvocation?.({ scope: call.scope.call, kind, handler, ok: result.ok, cpuMs });
+    return result;
+  }
+
+  // The new version's bundle, run on the old config: no capabilities, the manifest's limits, and an output the new
+  // config schema must accept (its defaults applied) before it is anyone's config.
+  async function migrate(install: Install, fromMajor: number, config: unknown, context: { timeoutMs?: number }): Promise<Result<Record<string, unknown>>> {
+    const { manifest } = install.plugin;
+    const failed = (cause: Failure) => failure('install.migration_failed',
+      `the config migration of ${manifest.id}@${manifest.version} from major ${fromMajor} failed: ${cause.message}${cause.code === 'install.migration_failed' ? '' : ` (${cause.code})`}`,
+      cause.retryable, cause.details);
+    if (!(manifest.configMigrations ?? []).some((m) => m.from === fromMajor)) {
+      return failed({ code: 'install.migration_failed', message: `plugin.json declares no config migration from major ${fromMajor}`, retryable: false });
+    }
+    const checked = await verify(install.plugin);
+    if (!checked.ok) return failed(checked.failure);
+    const limits = resolveLimits(manifest, maxima);
+    const handler = String(fromMajor);
+    const tail = migrationTail(config ?? null, limits.outputKb * 1024);
+    const ended = new AbortController();
+    const call = {
+      tenantId: install.tenantId, installKey: prepared(install).installKey, bundle: bundleOf(install.plugin),
+      memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs: Math.min(limits.timeoutMs, context.timeoutMs ?? Infinity),
+      methods: {}, request: (id: string) => `${JSON.stringify({ id, kind: 'migration', handler }).slice(0, -1)},${tail}`, input: JSON.stringify(config ?? null),
+      scope: {
+        grants: [],
+        call: { tenantId: install.tenantId, installId: install.id, pluginId: manifest.id, pluginVersion: manifest.version, httpHosts: [], signal: ended.signal },
+      },
+    };
+    return runInPool('migration', handler, call, ended, (result): Result<Record<string, unknown>> => {
+      if (!result.ok) return failed(result.failure);
+      try {
+        return { ok: true, output: resolveInstallConfig(manifest, result.output) };
+      } catch (error) {
+        if (!isLianjieError(error)) throw error;
+        return failed({ code: error.code, message: `its output is not a config this version accepts: ${error.message}`, retryable: false, details: error.details });
+      }
+    });
   }
 
   return {
@@ -183,6 +251,16 @@ export function createPluginRunner(options: PluginRunnerOptions) {
      */
     runTrigger(install: Install, triggerId: string, input: unknown, context: InvocationContext = {}): Promise<Result> {
       return invoke('trigger', install, triggerId, input, context);
+    },
+
+    /**
+     * Runs the config migration from major `fromMajor` that `install`'s plugin (the version being moved to) registers,
+     * on `config` (the install's config under the earlier version, also its ctx.config), with no capabilities. Its
+     * output, checked against the plugin's config schema and its defaults applied, is the install's new config. Every
+     * failure is install.migration_failed, its cause's details kept.
+     */
+    runMigration(install: Install, fromMajor: number, config: unknown, context: { timeoutMs?: number } = {}): Promise<Result<Record<string, unknown>>> {
+      return migrate(install, fromMajor, config, context);
     },
 
     status: () => pool.status(),

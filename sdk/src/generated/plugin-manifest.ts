@@ -117,6 +117,10 @@ export interface PluginManifest {
     hosts: [string, ...string[]];
   };
   config?: JsonSchema;
+  /**
+   * Config migrations the bundle registers, so an install moves to this version from an earlier major one without its config being given again.
+   */
+  configMigrations?: ConfigMigration[];
   triggers: Trigger[];
   actions: Action[];
   /**
@@ -137,6 +141,22 @@ export interface PluginManifest {
  */
 export interface Text {
   [k: string]: string | undefined;
+}
+/**
+ * A migration from any config valid for a version of major `from` to one valid for this version's `config` schema.
+ *
+ * This interface was referenced by `PluginManifest`'s JSON-Schema
+ * via the `definition` "configMigration".
+ */
+export interface ConfigMigration {
+  /**
+   * the major version whose configs the migration takes; below this version's major
+   */
+  from: number;
+  /**
+   * what the migration changes, for the admin who upgrades
+   */
+  description?: string;
 }
 /**
  * This interface was referenced by `PluginManifest`'s JSON-Schema

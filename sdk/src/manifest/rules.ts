@@ -1,5 +1,5 @@
 // The manifest rules JSON Schema cannot express: unique handler ids, http permission and hosts together, an object
-// config, cron expressions that parse, event types that exist.
+// config, cron expressions that parse, event types that exist, config migrations from earlier majors only.
 import { Cron } from 'croner';
 import { sampleEvents } from '../generated/sample-events.ts';
 import type { SchemaProblem } from '../schema-details.ts';
@@ -9,7 +9,7 @@ import { field, items } from './embedded-schemas.ts';
 export function manifestRuleProblems(manifest: unknown): SchemaProblem[] {
   return [
     ...duplicateIds(manifest, 'actions', 'action'), ...duplicateIds(manifest, 'triggers', 'trigger'), ...httpProblems(manifest),
-    ...configProblems(manifest), ...cronProblems(manifest), ...eventProblems(manifest),
+    ...configProblems(manifest), ...cronProblems(manifest), ...eventProblems(manifest), ...migrationProblems(manifest),
   ];
 }
 
@@ -71,4 +71,27 @@ function eventProblems(manifest: unknown): SchemaProblem[] {
     return items(trigger, 'events').flatMap((event, j) =>
       typeof event !== 'string' || eventTypes.includes(event) ? [] : [{ pointer: `/triggers/${i}/events/${j}`, message: `"${event}" is not a canonical event type (see the SDK's EventsByType)` }]);
   });
+}
+
+// A migration is picked by the major an install comes from: two from one major would leave the choice open, and one
+// from this major or a later one would never run (an upgrade within a major keeps its config as it is).
+function migrationProblems(manifest: unknown): SchemaProblem[] {
+  const major = majorOf(field(manifest, 'version'));
+  const seen = new Map<number, number>();
+  return items(manifest, 'configMigrations').flatMap((migration, i) => {
+    const from = field(migration, 'from');
+    if (typeof from !== 'number' || !Number.isInteger(from)) return [];
+    const pointer = `/configMigrations/${i}/from`;
+    const earlier = seen.get(from);
+    if (earlier !== undefined) return [{ pointer, message: `a migration from major ${from} is already declared at /configMigrations/${earlier}/from` }];
+    seen.set(from, i);
+    if (major !== undefined && from >= major) return [{ pointer, message: `must be below this version's major (${major}): a migration comes from an earlier major` }];
+    return [];
+  });
+}
+
+/** The major of a semantic version string, or undefined when it is not one (the schema reports that). */
+function majorOf(version: unknown): number | undefined {
+  const match = typeof version === 'string' ? /^(0|[1-9]\d*)\./.exec(version) : null;
+  return match ? Number(match[1]) : undefined;
 }

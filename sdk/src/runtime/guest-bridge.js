@@ -26,7 +26,7 @@
   var slice = String.prototype.slice;
   var indexOf = String.prototype.indexOf;
 
-  var handlers = { action: create(null), trigger: create(null) };
+  var handlers = { action: create(null), trigger: create(null), migration: create(null) };
   var registered = false;
   var pending = create(null); // capability call id → { resolve, reject }
   var waiting = 0; // entries in pending
@@ -66,8 +66,9 @@
 
   function register(plugin) {
     if (registered) throw new ErrorCtor('lianjie.register may be called once');
-    if (plugin === null || typeof plugin !== 'object') throw new ErrorCtor('lianjie.register expects { actions, triggers }');
-    var kinds = ['action', 'trigger'];
+    if (plugin === null || typeof plugin !== 'object') throw new ErrorCtor('lianjie.register expects { actions, triggers, migrations }');
+    // Migrations are keyed by the major they come from: the host asks for them by that number, as a string.
+    var kinds = ['action', 'trigger', 'migration'];
     for (var k = 0; k < kinds.length; k++) {
       var group = plugin[kinds[k] + 's'];
       if (group === undefined) continue;
@@ -312,7 +313,8 @@
     return text + ']';
   }
   function describe() {
-    return '{"registered":' + (registered ? 'true' : 'false') + ',"actions":' + idList(handlers.action) + ',"triggers":' + idList(handlers.trigger) + '}';
+    return '{"registered":' + (registered ? 'true' : 'false') + ',"actions":' + idList(handlers.action) + ',"triggers":' + idList(handlers.trigger) +
+      ',"migrations":' + idList(handlers.migration) + '}';
   }
 
   return { dispatch: dispatch, resolve: resolve, describe: describe };

@@ -19,7 +19,7 @@ export interface Bridge {
   dispatch(requestJson: string, inputJson: string, timeoutMs: number): string | null;
   /** Delivers a capability result; the handler's continuations run inside this call. */
   resolve(callId: string, resultJson: string, timeoutMs: number): void;
-  /** The handler ids the plugin registered: `{ registered, actions, triggers }`. */
+  /** The handler ids the plugin registered: `{ registered, actions, triggers, migrations }`. */
   describe(timeoutMs: number): string;
 }
 

@@ -32,6 +32,11 @@ export interface SandboxCall<Scope> {
   input: string;
   /** Handed back to `onCall` with each capability call the invocation makes. */
   scope: Scope;
+  /**
+   * Told, once and before the result arrives, the CPU time in ms (fractional) the invocation used in its isolate, when
+   * it reached one: whatever its result, a CPU or wall-time limit included. Not called when its worker died first.
+   */
+  onCpu?: (cpuMs: number) => void;
 }
 
 export interface SandboxPoolOptions<Scope> {
@@ -46,6 +51,14 @@ export interface SandboxPoolOptions<Scope> {
   onCall(scope: Scope, capability: string, method: string, args: unknown): Promise<Result>;
   /** Told about worker deaths and quarantines, for the operator. */
   onEvent?(event: PoolEvent): void;
+}
+
+/** What a bundle registers when it loads: its handler ids, and the majors its config migrations come from. */
+export interface RegisteredIds {
+  registered: boolean;
+  actions: string[];
+  triggers: string[];
+  migrations: string[];
 }
 
 export type PoolEvent =
@@ -96,7 +109,11 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
         const pending = slot.inflight.get(message.id);
         if (!pending) return;
         slot.inflight.delete(message.id);
-        pending.resolve(message.result as Result);
+        try {
+          if (message.t === 'done' && typeof message.cpuMs === 'number' && message.cpuMs >= 0) pending.onCpu?.(message.cpuMs);
+        } finally {
+          pending.resolve(message.result as Result);
+        }
         return;
       }
       case 'call': {
@@ -220,7 +237,9 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
   for (let i = 0; i < size; i++) shared.push(spawnSlot());
 
   /** Routes one piece of work to a worker and tracks it until the worker answers, dies or hangs. */
-  function dispatch(tenantId: string, installKey: string, limits: { wallMs: number; cpuMs: number }, scope: unknown, send: (slot: Slot, id: string) => void): Promise<Result> {
+  function dispatch(
+    tenantId: string, installKey: string, limits: { wallMs: number; cpuMs: number }, scope: unknown, send: (slot: Slot, id: string) => void, onCpu?: (cpuMs: number) => void,
+  ): Promise<Result> {
     if (closed) return Promise.resolve(failure('sandbox.unavailable', 'the sandbox pool is closed', true));
     const target = slotFor(tenantId, installKey);
     if (!('process' in target)) return Promise.resolve(target);
@@ -228,7 +247,7 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
     const id = (++seq).toString(36);
     slot.lastUsed = Date.now();
     return new Promise<Result>((resolve) => {
-      slot.inflight.set(id, { installKey, resolve, scope, silenceMs: limits.cpuMs + loadMs + graceMs, deadline: Date.now() + limits.wallMs + loadMs + 30_000 });
+      slot.inflight.set(id, { installKey, resolve, onCpu, scope, silenceMs: limits.cpuMs + loadMs + graceMs, deadline: Date.now() + limits.wallMs + loadMs + 30_000 });
       send(slot, id);
     });
   }
@@ -240,18 +259,18 @@ export function createSandboxPool<Scope>(options: SandboxPoolOptions<Scope>) {
           t: 'invoke', id, key: call.installKey, bundle: bundleRef(slot, call.bundle),
           memoryMb: call.memoryMb, cpuMs: call.cpuMs, wallMs: call.wallMs, methods: call.methods, request: call.request(id),
         }, call.input);
-      });
+      }, call.onCpu);
     },
 
     /**
      * The handler ids a bundle registers, from a throwaway isolate in a worker. A bundle whose loading
      * kills workers is struck and quarantined like an install (as `bundle:<sha256>`).
      */
-    inspect(bundle: SandboxBundle, memoryMb: number): Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>> {
+    inspect(bundle: SandboxBundle, memoryMb: number): Promise<Result<RegisteredIds>> {
       const key = `bundle:${bundle.sha256}`;
       return dispatch(key, key, { wallMs: inspectWallMs, cpuMs: 0 }, undefined, (slot, id) => {
         slot.process.send({ t: 'inspect', id, bundle: bundleRef(slot, bundle), memoryMb } satisfies ToWorker);
-      }) as Promise<Result<{ registered: boolean; actions: string[]; triggers: string[] }>>;
+      }) as Promise<Result<RegisteredIds>>;
     },
 
     /** Memory and isolate counts of every worker (zeros for one that dies before it answers). */

@@ -32,7 +32,8 @@ export type FromWorker =
   | { t: 'ready'; pid: number }
   /** Sent a few times a second while the worker has work: its event loop is free. */
   | { t: 'alive' }
-  | { t: 'done'; id: string; result: unknown; cpuNs?: number }
+  /** `cpuMs`: the CPU time the invocation used in its isolate, fractional; absent when it never reached one. */
+  | { t: 'done'; id: string; result: unknown; cpuMs?: number }
   | { t: 'call'; id: string; callId?: string; capability: string; method: string; args: unknown }
   | { t: 'inspected'; id: string; result: unknown }
   | { t: 'stats'; id: string; rssBytes: number; isolates: number; heapBytes: number };

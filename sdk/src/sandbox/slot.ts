@@ -7,6 +7,8 @@ export interface Pending {
   /** The install the work belongs to (`bundle:<sha256>` for checking a bundle): what a crash is pinned on. */
   installKey: string;
   resolve(result: Result): void;
+  /** Told the CPU time an invocation used in its isolate, when the worker measured it. */
+  onCpu?: ((cpuMs: number) => void) | undefined;
   /** The invocation's scope for capability calls; undefined for checking a bundle, which may call nothing. */
   scope: unknown;
   /** The longest the worker may legitimately stay silent on its behalf: one guest call runs at most this long. */

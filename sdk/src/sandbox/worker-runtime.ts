@@ -31,6 +31,20 @@ interface Invocation {
   pending: number;
   /** Set when the invocation broke a rule: its result, whatever the plugin does next. */
   verdict?: string;
+  /** Calls into the guest on its behalf running now (nested ones included). */
+  inGuest: number;
+  /** Its result, decided inside a guest call and sent when that call returns. */
+  result?: string;
+}
+
+/** One call into a guest running now: whose, when its time is up, and the isolate's CPU clock when it began. */
+interface GuestCall {
+  invocation: Invocation;
+  deadline: number;
+  wall: boolean;
+  cpuBefore: bigint;
+  /** Its CPU time is added to the invocation's already. */
+  charged: boolean;
 }
 
 const loadTimeoutMs = 1000;
@@ -60,12 +74,12 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   const cache = createIsolateCache({ maxIsolates: options.maxIsolates, loadTimeoutMs, requestsFor: (link) => guestRequests(link) });
   const invocations = new Map<string, Invocation>();
   let callSeq = 0;
-  /** The call into a guest running now, and when its time is up. */
-  let active: { invocation: Invocation; deadline: number; wall: boolean } | undefined;
+  let active: GuestCall | undefined;
   let watchdog: NodeJS.Timeout | undefined;
 
   const send = (message: FromWorker) => options.send(JSON.stringify(message));
-  const sendDone = (id: string, resultJson: string) => options.send(`{"t":"done","id":${JSON.stringify(id)},"result":${resultJson}}`);
+  const sendDone = (id: string, resultJson: string, cpuNs?: bigint) =>
+    options.send(`{"t":"done","id":${JSON.stringify(id)}${cpuNs === undefined ? '' : `,"cpuMs":${Number(cpuNs) / 1e6}`},"result":${resultJson}}`);
   const fail = (code: string, message: string, retryable = false) => JSON.stringify({ ok: false, failure: { code, message, retryable } });
 
   function guestRequests(link: Link) {
@@ -113,7 +127,27 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   function finish(invocation: Invocation, resultJson: string) {
     if (!invocations.delete(invocation.id)) return;
     invocation.entry.inflight.delete(invocation.id);
-    sendDone(invocation.id, invocation.verdict ?? resultJson);
+    invocation.result = invocation.verdict ?? resultJson;
+    // An invocation that ends inside a guest call (a handler answering, a promise settling) is answered when the call
+    // returns: code it queued to run after its answer still runs on its CPU time, which the answer carries.
+    if (invocation.inGuest === 0) answer(invocation);
+  }
+
+  function answer(invocation: Invocation) {
+    if (invocation.result === undefined) return;
+    sendDone(invocation.id, invocation.result, invocation.cpuUsedNs);
+    invocation.result = undefined;
+  }
+
+  /** Adds a guest call's CPU time to its invocation's, once, while the isolate's clock can still be read. */
+  function charge(call: GuestCall) {
+    if (call.charged) return;
+    call.charged = true;
+    try {
+      call.invocation.cpuUsedNs += call.invocation.entry.isolate.cpuTime() - call.cpuBefore;
+    } catch {
+      // Disposed (out of memory): the call's own time went with the isolate.
+    }
   }
 
   /** Runs one call into the guest on behalf of an invocation, charging its CPU and enforcing its limits. */
@@ -123,14 +157,17 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
     const wallLeftMs = invocation.deadline - performance.now();
     const timeoutMs = Math.max(1, Math.ceil(Math.min(cpuLeftMs, wallLeftMs)));
     const outer = active;
-    active = { invocation, deadline: performance.now() + timeoutMs, wall: wallLeftMs <= cpuLeftMs };
-    let before = 0n;
+    const call: GuestCall = { invocation, deadline: performance.now() + timeoutMs, wall: wallLeftMs <= cpuLeftMs, cpuBefore: 0n, charged: true };
+    active = call;
+    invocation.inGuest += 1;
     try {
-      before = isolate.cpuTime();
+      call.cpuBefore = isolate.cpuTime();
+      call.charged = false;
       options.mark?.(invocation.id);
       run(timeoutMs);
-      invocation.cpuUsedNs += isolate.cpuTime() - before;
+      charge(call);
     } catch (error) {
+      charge(call);
       // Stopped from a callback (stop() below): the verdict says why.
       if (invocation.verdict && isolate.disposed) return reset(invocation, invocation.verdict);
       const abort = classifyAbort(error, isolate);
@@ -142,6 +179,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       return reset(invocation, fail('sandbox.crashed', 'the isolate failed: ' + (error instanceof Error ? error.message : String(error)), true));
     } finally {
       active = outer;
+      if (--invocation.inGuest === 0) answer(invocation);
       sayAlive();
     }
   }
@@ -159,6 +197,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
   /** Decides an invocation's result and stops its guest code now, from inside a callback. */
   function stop(invocation: Invocation, verdict: string) {
     invocation.verdict ??= verdict;
+    if (active?.invocation.entry === invocation.entry) charge(active);
     invocation.entry.isolate.dispose();
   }
 
@@ -216,6 +255,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions) {
       deadline: performance.now() + message.wallMs,
       calls: 0,
       pending: 0,
+      inGuest: 0,
     };
     invocations.set(invocation.id, invocation);
     entry.inflight.add(invocation.id);

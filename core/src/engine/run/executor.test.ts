@@ -56,7 +56,7 @@ function slowRunner(ms: number) {
 }
 
 function executor(runs: RunRepository, store: Store, runner: ActionRunner, options: { concurrency?: number; perTenant?: number; leaseMs?: number } = {}) {
-  const ex = createExecutor({ runs, plans: createPlanCache(store.workflows()), installs, runner, pollMs: 20, ...options });
+  const ex = createExecutor({ runs, plans: createPlanCache(store.workflows()), installs: () => installs, runner, pollMs: 20, ...options });
   cleanups.push(() => ex.stop());
   return ex;
 }

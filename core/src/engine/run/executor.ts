@@ -11,6 +11,8 @@ import { createCheckpointWriter } from './checkpoints.ts';
 import { newCursor, type Cursor } from './cursor.ts';
 import { interpret, type RunEnv, type RunOutcome } from './interpret.ts';
 import type { PlanCache } from './plan-cache.ts';
+import { failure } from '../../../../sdk/src/sandbox/result.ts';
+import { derivedFrom, type InstallSource } from '../../catalog/install-index.ts';
 import { createRedactor } from './redact.ts';
 import { createWaker } from './waker.ts';
 
@@ -22,8 +24,8 @@ export interface ExecutorOptions {
   runs: RunRepository;
   plans: PlanCache;
   runner: ActionRunner;
-  /** The installs of every tenant this host serves. */
-  installs: readonly Install[];
+  /** The installs of every tenant this host serves, as they are now. */
+  installs: InstallSource<Install>;
   logger?: Pick<Logger, 'warn' | 'error'>;
   /** Runs in flight in this process. Default 64. */
   concurrency?: number;
@@ -63,8 +65,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const pollMs = options.pollMs ?? 250;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const installsByPlugin = new Map(options.installs.map((i) => [`${i.tenantId}\n${i.plugin.manifest.id}`, i]));
-  const redactors = new Map(options.installs.map((i) => [i, createRedactor(i)]));
+  const installsByPlugin = derivedFrom(options.installs, (all) => new Map(all.map((i) => [`${i.tenantId}\n${i.plugin.manifest.id}`, i])));
+  // By install object: an upgrade or a new config is a new object, with its own secrets to redact.
+  const redactors = new WeakMap<Install, (json: string | null) => string | null>();
+  const redactorOf = (install: Install) => {
+    let redact = redactors.get(install);
+    if (!redact) redactors.set(install, (redact = createRedactor(install)));
+    return redact;
+  };
 
   const writeCheckpoint = createCheckpointWriter(runs, owner);
   const running = new Map<string, Promise<void>>();
@@ -102,14 +110,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
         trigger: JSON.parse(run.trigger),
         now,
         random,
-        installConfig: (pluginId) => installsByPlugin.get(`${run.tenantId}\n${pluginId}`)?.config,
+        installConfig: (pluginId) => installsByPlugin().get(`${run.tenantId}\n${pluginId}`)?.config,
         callAction: (step, input, call) => {
-          const install = installsByPlugin.get(`${run.tenantId}\n${step.pluginId}`)!;
+          const install = installsByPlugin().get(`${run.tenantId}\n${step.pluginId}`);
+          // Uninstalled since the workflow was saved: the step fails for good rather than waiting for it to return.
+          if (!install) return Promise.resolve(failure('install.not_found', `${step.pluginId} is no longer installed for tenant "${run.tenantId}"`));
           return runner.runAction(install, step.actionId, input, { runId: run.id, ...call });
         },
         record: (draft, pluginId) => {
-          const install = pluginId === undefined ? undefined : installsByPlugin.get(`${run.tenantId}\n${pluginId}`);
-          const redact = install ? redactors.get(install)! : (text: string | null) => text;
+          const install = pluginId === undefined ? undefined : installsByPlugin().get(`${run.tenantId}\n${pluginId}`);
+          const redact = install ? redactorOf(install) : (text: string | null) => text;
           records.push({ ...draft, runId: run.id, input: redact(draft.input), output: redact(draft.output) });
         },
         checkpoint: () => write({ status: 'running', leaseUntil: now() + leaseMs }),

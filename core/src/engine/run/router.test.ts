@@ -51,7 +51,7 @@ describe('router', () => {
   it('routes an event again when its trigger\'s worker crashed, without starting its other workflows twice', async () => {
     const store = await setup(1);
     const answers: Result[] = [{ ok: false, failure: { code: 'sandbox.crashed', message: 'the worker died', retryable: true } }, { ok: true, output: { vip: true } }];
-    const router = createRouter({ runs: store.runs(), workflows: store.workflows(), eventTriggers: { installs: [install], runTrigger: async () => answers.shift()! } });
+    const router = createRouter({ runs: store.runs(), workflows: store.workflows(), eventTriggers: { installs: () => [install], runTrigger: async () => answers.shift()! } });
     expect(await router.routeOnce()).toBe(0);
     expect([await countBy(store, 'plain'), await countBy(store, 'derived'), (await store.runs().unroutedEvents(10)).length]).toEqual([1, 0, 1]);
     expect(await router.routeOnce()).toBe(1);
@@ -62,7 +62,7 @@ describe('router', () => {
     const store = await setup(1);
     const router = createRouter({
       runs: store.runs(), workflows: store.workflows(),
-      eventTriggers: { installs: [install], runTrigger: async () => ({ ok: false, failure: { code: 'sandbox.quarantined', message: 'refused', retryable: true } }) },
+      eventTriggers: { installs: () => [install], runTrigger: async () => ({ ok: false, failure: { code: 'sandbox.quarantined', message: 'refused', retryable: true } }) },
     });
     expect(await router.routeOnce()).toBe(1);
     const [failed] = await store.runs().list({ tenantId: 'acme', workflowId: 'derived', limit: 10 });
@@ -77,7 +77,7 @@ describe('router', () => {
     const router = createRouter({
       runs: store.runs(), workflows: store.workflows(),
       eventTriggers: {
-        installs: [install],
+        installs: () => [install],
         runTrigger: async (_install, _trigger, input, context) => {
           timeouts.push(context.timeoutMs);
           active += 1;

@@ -8,6 +8,7 @@ import type { Install } from '../../plugins/types.ts';
 import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { NewRun, RunRepository, StoredEvent, WorkflowRepository } from '../../store/types.ts';
 import { evaluateCondition } from '../expressions/evaluate.ts';
+import { derivedFrom, type InstallSource } from '../../catalog/install-index.ts';
 import { createWaker } from './waker.ts';
 import { planWorkflow, type WorkflowPlan } from './plan.ts';
 
@@ -32,9 +33,14 @@ export interface RouterOptions {
   pollMs?: number;
   /** How long the list of enabled workflows is reused before it is read again. Default 250 ms. */
   workflowsTtlMs?: number;
+  /**
+   * Events the host itself acts on before they are routed (a suite's tickets and authorisations): answers false when
+   * the event must be offered again on a later pass (WeCom could not be reached).
+   */
+  onHostEvent?(event: StoredEvent): Promise<boolean>;
   /** Installs whose `event` triggers derive trigger outputs from canonical events, and how to run them. */
   eventTriggers?: {
-    installs: readonly Install[];
+    installs: InstallSource<Install>;
     runTrigger(install: Install, triggerId: string, input: unknown, context: { timeoutMs: number }): Promise<Result>;
   };
   now?: () => number;
@@ -74,16 +80,7 @@ export function createRouter(options: RouterOptions): Router {
   /** Plans of the latest versions, by `tenant\nworkflow\nversion`, kept from one re-read to the next. */
   let planned = new Map<string, WorkflowPlan>();
   /** The plugin event triggers of each tenant's installs, by `tenant\nevent type`. */
-  const eventTriggerIndex = new Map<string, { install: Install; triggerId: string }[]>();
-  for (const install of options.eventTriggers?.installs ?? []) {
-    for (const t of install.plugin.manifest.triggers) {
-      if (t.kind !== 'event') continue;
-      for (const type of t.events) {
-        const key = `${install.tenantId}\n${type}`;
-        eventTriggerIndex.set(key, [...(eventTriggerIndex.get(key) ?? []), { install, triggerId: t.id }]);
-      }
-    }
-  }
+  const eventTriggerIndex = derivedFrom(options.eventTriggers?.installs ?? (() => []), indexEventTriggers);
   let stopped = true;
   const waker = createWaker();
   let loop: Promise<void> | undefined;
@@ -121,12 +118,13 @@ export function createRouter(options: RouterOptions): Router {
    * again on a later pass, its other runs kept by their trigger keys.
    */
   async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<{ runs: NewRun[]; retry: boolean }> {
+    if (options.onHostEvent && !(await options.onHostEvent(event))) return { runs: [], retry: true };
     if (event.tenantId === null) return { runs: [], retry: false };
     const tenantId = event.tenantId;
     const trigger = eventTrigger(event);
     const found = await matchingRuns(plans.get(`${tenantId}\n${event.type}`) ?? [], tenantId, trigger, event.id);
     let retry = false;
-    await Promise.all((eventTriggerIndex.get(`${tenantId}\n${event.type}`) ?? []).map(async ({ install, triggerId }) => {
+    await Promise.all((eventTriggerIndex().get(`${tenantId}\n${event.type}`) ?? []).map(async ({ install, triggerId }) => {
       const plugin = `${install.plugin.manifest.id}/${triggerId}`;
       const matching = plans.get(`${tenantId}\nplugin:${plugin}`) ?? [];
       // A trigger no enabled workflow names is not worth a sandbox call.
@@ -224,4 +222,18 @@ export function createRouter(options: RouterOptions): Router {
     routeOnce,
     drain,
   };
+}
+
+function indexEventTriggers(installs: readonly Install[]): Map<string, { install: Install; triggerId: string }[]> {
+  const index = new Map<string, { install: Install; triggerId: string }[]>();
+  for (const install of installs) {
+    for (const t of install.plugin.manifest.triggers) {
+      if (t.kind !== 'event') continue;
+      for (const type of t.events) {
+        const key = `${install.tenantId}\n${type}`;
+        index.set(key, [...(index.get(key) ?? []), { install, triggerId: t.id }]);
+      }
+    }
+  }
+  return index;
 }

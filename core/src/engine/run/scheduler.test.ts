@@ -37,7 +37,7 @@ function recordingScheduler(store: Store, owner: string, overrides: Partial<Sche
   const fired: { installId: string; triggerId: string; input: unknown }[] = [];
   const started: { tenantId: string; plugin: string; output: unknown; triggerKey: string }[] = [];
   const scheduler: Scheduler = createScheduler({
-    installs: [], timezones: new Map(), ticks: store.scheduleTicks(), owner,
+    installs: () => [], timezone: () => 'Asia/Shanghai', ticks: store.scheduleTicks(), owner,
     runTrigger: async (install, triggerId, input) => {
       fired.push({ installId: install.id, triggerId, input });
       return { ok: true, output: input };
@@ -57,7 +57,7 @@ describe('scheduler', () => {
     // A clock 80 ms before 01:00 UTC on 1 January, running at the real pace.
     const offset = Date.parse('2026-01-01T00:59:59.920Z') - Date.now();
     const { scheduler, fired, started } = recordingScheduler(store, 'w1', {
-      installs: [shanghai, berlin], timezones: new Map([['acme', 'Asia/Shanghai'], ['beta', 'Europe/Berlin']]), now: () => Date.now() + offset,
+      installs: () => [shanghai, berlin], timezone: (tenantId) => (tenantId === 'beta' ? 'Europe/Berlin' : 'Asia/Shanghai'), now: () => Date.now() + offset,
     });
     scheduler.start();
     await sleep(400);
@@ -71,8 +71,8 @@ describe('scheduler', () => {
   it('with two schedulers on one database, each tick is fired once', async () => {
     const store = await freshStore();
     const install = testInstall(plugin('* * * * * *'), 'acme');
-    const a = recordingScheduler(store, 'w1', { installs: [install] });
-    const b = recordingScheduler(store, 'w2', { installs: [install] });
+    const a = recordingScheduler(store, 'w1', { installs: () => [install] });
+    const b = recordingScheduler(store, 'w2', { installs: () => [install] });
     a.scheduler.start();
     b.scheduler.start();
     await sleep(3300);
@@ -89,7 +89,7 @@ describe('scheduler', () => {
     const install = testInstall(plugin('0 0 1 1 *'), 'acme');
     const tick = { installId: install.id, triggerId: 'tick', tickAt: Date.parse('2026-01-01T00:00:00Z') };
     await store.scheduleTicks().claim(tick, 'dead-host', Date.now() - 1, Date.now() - 1000);
-    const { scheduler, started } = recordingScheduler(store, 'w1', { installs: [install], sweepMs: 50 });
+    const { scheduler, started } = recordingScheduler(store, 'w1', { installs: () => [install], sweepMs: 50 });
     scheduler.start();
     await sleep(300);
     expect(started.map((s) => s.triggerKey)).toEqual([`schedule:${install.id}:tick:2026-01-01T00:00:00.000Z`]);
@@ -102,7 +102,7 @@ describe('scheduler', () => {
     const start = Date.parse('2026-01-01T00:00:00Z');
     for (let i = 0; i < 60; i++) await store.scheduleTicks().claim({ installId: 'removed', triggerId: 'tick', tickAt: start + i }, 'dead-host', Date.now() - 10_000 + i, Date.now() - 20_000);
     await store.scheduleTicks().claim({ installId: install.id, triggerId: 'tick', tickAt: start }, 'dead-host', Date.now() - 1, Date.now() - 1000);
-    const { scheduler, started } = recordingScheduler(store, 'w1', { installs: [install], sweepMs: 50 });
+    const { scheduler, started } = recordingScheduler(store, 'w1', { installs: () => [install], sweepMs: 50 });
     scheduler.start();
     await sleep(300);
     expect(started.map((s) => s.triggerKey)).toEqual([`schedule:${install.id}:tick:2026-01-01T00:00:00.000Z`]);
@@ -112,7 +112,7 @@ describe('scheduler', () => {
     const store = await freshStore();
     const install = testInstall(plugin('0 0 1 1 *'), 'acme');
     const { scheduler, started } = recordingScheduler(store, 'w1', {
-      installs: [install], runTrigger: async () => ({ ok: false, failure: { code: 'plugin.error', message: 'boom', retryable: false } }),
+      installs: () => [install], runTrigger: async () => ({ ok: false, failure: { code: 'plugin.error', message: 'boom', retryable: false } }),
     });
     const tick = { installId: install.id, triggerId: 'tick', tickAt: Date.parse('2026-01-01T00:00:00Z') };
     expect(await scheduler.fire(tick)).toBe(true);

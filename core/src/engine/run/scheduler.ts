@@ -7,12 +7,13 @@ import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
 import type { Result } from '../../../../sdk/src/sandbox/index.ts';
 import type { ScheduleTick, ScheduleTickRepository } from '../../store/types.ts';
+import { derivedFrom, type InstallSource } from '../../catalog/install-index.ts';
 import type { Router } from './router.ts';
 
 export interface SchedulerOptions {
-  installs: readonly Install[];
-  /** Each tenant's IANA timezone. */
-  timezones: ReadonlyMap<string, string>;
+  installs: InstallSource<Install>;
+  /** A tenant's IANA timezone. */
+  timezone(tenantId: string): string;
   ticks: ScheduleTickRepository;
   runTrigger(install: Install, triggerId: string, input: unknown): Promise<Result>;
   router: Pick<Router, 'startFromPlugin'>;
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
 
 export interface Scheduler {
   start(): void;
+  /** The installs changed: timers start for new schedule triggers, and those of installs gone stop at their next tick. */
+  reconcile(): void;
   stop(): Promise<void>;
   /** Claims and fires one tick; answers whether this process fired it. */
   fire(tick: ScheduleTick): Promise<boolean>;
@@ -43,17 +46,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
   const claimMs = options.claimMs ?? 660_000;
   const sweepMs = options.sweepMs ?? 30_000;
-  const installs = new Map(options.installs.map((i) => [i.id, i]));
+  const installs = derivedFrom(options.installs, (all) => new Map(all.map((i) => [i.id, i])));
+  /** The timer chain of each (install, trigger, cron, timezone) now scheduled; a chain whose key is gone ends. */
+  const chains = new Map<string, object>();
   const timers = new Set<NodeJS.Timeout>();
   const firing = new Set<Promise<unknown>>();
   let stopped = true;
 
   async function fire(tick: ScheduleTick): Promise<boolean> {
-    const install = installs.get(tick.installId);
+    const install = installs().get(tick.installId);
     if (!install) return false;
     if (!(await ticks.claim(tick, owner, now() + claimMs, now()))) return false;
     const at = new Date(tick.tickAt).toISOString();
-    const timezone = options.timezones.get(install.tenantId) ?? 'Asia/Shanghai';
+    const timezone = options.timezone(install.tenantId);
     const result = await options.runTrigger(install, tick.triggerId, { tick: at, timezone });
     if (!result.ok) {
       logger?.warn({ installId: install.id, triggerId: tick.triggerId, tick: at, failure: result.failure }, 'schedule trigger failed');
@@ -83,21 +88,49 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     timers.add(timer);
   }
 
-  function schedule(install: Install, triggerId: string, cron: Cron): void {
+  /** The chains the current installs want, by key. */
+  function wanted(): Map<string, { install: Install; triggerId: string; cron: string; timezone: string }> {
+    const chainsWanted = new Map<string, { install: Install; triggerId: string; cron: string; timezone: string }>();
+    for (const install of installs().values()) {
+      const timezone = options.timezone(install.tenantId);
+      for (const trigger of install.plugin.manifest.triggers) {
+        if (trigger.kind !== 'schedule') continue;
+        chainsWanted.set(`${install.id}\n${trigger.id}\n${trigger.cron}\n${timezone}`, { install, triggerId: trigger.id, cron: trigger.cron, timezone });
+      }
+    }
+    return chainsWanted;
+  }
+
+  function reconcile(): void {
+    if (stopped) return;
+    const want = wanted();
+    for (const key of chains.keys()) if (!want.has(key)) chains.delete(key);
+    for (const [key, chain] of want) {
+      if (chains.has(key)) continue;
+      // A chain ended and started again under the same key before its timer fired: the old timer sees another token.
+      const token = {};
+      chains.set(key, token);
+      // The manifest's cron was parsed when the plugin loaded; `paused`: this file keeps its own timers.
+      schedule(key, token, chain.install.id, chain.triggerId, new Cron(chain.cron, { timezone: chain.timezone, paused: true }));
+    }
+  }
+
+  function schedule(key: string, token: object, installId: string, triggerId: string, cron: Cron): void {
     const next = cron.nextRun(new Date(now()));
-    if (!next || stopped) return;
+    if (!next || stopped || chains.get(key) !== token) return;
     const wait = next.getTime() - now();
-    if (wait > maxWaitMs) return after(maxWaitMs, () => schedule(install, triggerId, cron));
+    if (wait > maxWaitMs) return after(maxWaitMs, () => schedule(key, token, installId, triggerId, cron));
     after(Math.max(0, wait), () => {
-      const tick = { installId: install.id, triggerId, tickAt: next.getTime() };
+      if (chains.get(key) !== token) return;
+      const tick = { installId, triggerId, tickAt: next.getTime() };
       track(() => fire(tick), tick);
-      schedule(install, triggerId, cron);
+      schedule(key, token, installId, triggerId, cron);
     });
   }
 
   function sweep(): void {
     track(async () => {
-      for (const tick of await ticks.abandoned(now(), 50, [...installs.keys()])) {
+      for (const tick of await ticks.abandoned(now(), 50, [...installs().keys()])) {
         if (stopped) return;
         await fire(tick);
       }
@@ -107,23 +140,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     fire,
+    reconcile,
     start() {
       if (!stopped) return;
       stopped = false;
-      for (const install of options.installs) {
-        const timezone = options.timezones.get(install.tenantId) ?? 'Asia/Shanghai';
-        for (const trigger of install.plugin.manifest.triggers) {
-          if (trigger.kind !== 'schedule') continue;
-          // The manifest's cron was parsed when the plugin loaded; `paused`: this file keeps its own timers.
-          schedule(install, trigger.id, new Cron(trigger.cron, { timezone, paused: true }));
-        }
-      }
+      reconcile();
       after(sweepMs, sweep);
     },
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      chains.clear();
       await Promise.all(firing);
     },
   };

@@ -1,0 +1,31 @@
+// /api/v1/usage: metering, per tenant, plugin, install and month. The platform team sees everything, a vendor the
+// usage of its own plugins across tenants, a tenant admin its own tenant's.
+import type { Store } from '../store/types.ts';
+import type { RouteSpec } from './define-route.ts';
+
+export function usageRoutes(deps: () => { store: Store }): RouteSpec[] {
+  return [
+    {
+      method: 'get', path: '/api/v1/usage', tag: 'usage', roles: ['platform', 'vendor', 'tenant'],
+      summary: 'Invocations, CPU ms, WeCom calls, effects, and distinct staff and contacts touched, per install and month',
+      query: 'api/usage-query.schema.json', response: 'api/usage-list.schema.json',
+      handler: async ({ caller, query }) => {
+        const { store } = deps();
+        // A tenant admin asking for another tenant sees what a tenant without usage shows: nothing.
+        if (caller.tenants && query.tenant !== undefined && !caller.tenants.has(query.tenant)) return { usage: [] };
+        let pluginIds: string[] | undefined = query.plugin === undefined ? undefined : [query.plugin];
+        if (caller.role === 'vendor') {
+          const own = new Set((await store.registry().list({ vendorId: caller.vendorId! })).map((v) => v.pluginId));
+          pluginIds = (pluginIds ?? [...own]).filter((id) => own.has(id));
+        }
+        const tenants = caller.tenants ? [...caller.tenants].filter((t) => query.tenant === undefined || t === query.tenant) : [query.tenant];
+        const rows = await Promise.all(tenants.map((tenantId) => store.usage().list({
+          ...(tenantId !== undefined ? { tenantId } : {}), ...(pluginIds ? { pluginIds } : {}),
+          ...(query.install ? { installId: query.install } : {}), ...(query.month ? { month: query.month } : {}),
+          ...(query.from ? { fromMonth: query.from } : {}), ...(query.to ? { toMonth: query.to } : {}),
+        })));
+        return { usage: rows.flat() };
+      },
+    },
+  ];
+}

@@ -81,6 +81,10 @@ export function createAuthXml(m: { suiteId: string; authCode: string; timeStamp:
     `<TimeStamp>${m.timeStamp}</TimeStamp>${optional('State', m.state)}</xml>`;
 }
 
+export function cancelAuthXml(m: { suiteId: string; corpId: string; timeStamp: number }): string {
+  return `<xml>${field('SuiteId', m.suiteId)}<InfoType><![CDATA[cancel_auth]]></InfoType><TimeStamp>${m.timeStamp}</TimeStamp>${field('AuthCorpId', m.corpId)}</xml>`;
+}
+
 function head(m: EventSource, kind: string): string {
   if (m.suiteId !== undefined) {
     return `<xml>${field('SuiteId', m.suiteId)}${field('AuthCorpId', m.corpId)}${field('InfoType', kind)}<TimeStamp>${m.createTime}</TimeStamp>`;

@@ -19,7 +19,7 @@ import { createRateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { createSendCap, type SendCapOptions } from './send-caps.ts';
 import type { CorpRuntime, SentCallback, SimState } from './state.ts';
 import { createSuiteState, currentTicket, type SuiteConfig } from './suites.ts';
-import { authorizeCorp, pushSuiteTicket, type AuthorizeCorpInput, type AuthorizeOptions } from './suite-install.ts';
+import { authorizeCorp, cancelAuthorization, pushSuiteTicket, type AuthorizeCorpInput, type AuthorizeOptions } from './suite-install.ts';
 import { createTokenStore, type TokenApp } from './tokens.ts';
 import { createCorpStore, type CorpStore, type WorldSeed } from './world.ts';
 
@@ -74,6 +74,8 @@ export interface WecomSimulator {
   pushSuiteTicket(suiteId: string): Promise<{ ticket: string; delivery?: Delivery }>;
   /** An admin installs the suite in a corp: returns the auth code the install flow yields (create_auth when `push`). */
   authorizeCorp(suiteId: string, corp: AuthorizeCorpInput, options?: AuthorizeOptions): Promise<{ authCode: string; agentId: number; delivery?: Delivery }>;
+  /** The corp's admin removes the suite: its permanent code stops working and cancel_auth is pushed. */
+  cancelAuthorization(suiteId: string, corpId: string): Promise<{ delivery?: Delivery }>;
 }
 
 export function createWecomSimulator(options: WecomSimulatorOptions = {}): WecomSimulator {
@@ -167,5 +169,6 @@ export function createWecomSimulator(options: WecomSimulatorOptions = {}): Wecom
     suiteTicket: (suiteId) => currentTicket(suiteOf(suiteId), clock()),
     pushSuiteTicket: (suiteId) => pushSuiteTicket(state, suiteOf(suiteId)),
     authorizeCorp: (suiteId, corp, authorizeOptions) => authorizeCorp(state, suiteOf(suiteId), corp, addCorp, authorizeOptions),
+    cancelAuthorization: (suiteId, corpId) => cancelAuthorization(state, suiteOf(suiteId), corpId),
   };
 }

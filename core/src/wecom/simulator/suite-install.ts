@@ -1,6 +1,6 @@
 // The WeCom side of a suite's lifecycle that no API call triggers: suite_ticket pushes and an admin installing the suite.
 import { deliver, type CallbackTarget, type Delivery } from './delivery.ts';
-import { createAuthXml, suiteTicketXml } from './messages.ts';
+import { cancelAuthXml, createAuthXml, suiteTicketXml } from './messages.ts';
 import type { SimState } from './state.ts';
 import { issueAuthCode, issueTicket, preAuthCodeValid, type SuiteState } from './suites.ts';
 import type { WorldSeed } from './world.ts';
@@ -58,6 +58,14 @@ export async function authorizeCorp(
   });
   const delivery = await toSuite(state, suite, 'create_auth', xml, timeStamp);
   return { authCode: auth.code, agentId, ...(delivery ? { delivery } : {}) };
+}
+
+/** The corp's admin removes the suite: its permanent code stops working (get_corp_token: 40084) and cancel_auth is pushed. */
+export async function cancelAuthorization(state: SimState, suite: SuiteState, corpId: string): Promise<{ delivery?: Delivery }> {
+  if (!suite.authorizations.delete(corpId)) throw new Error(`corp ${corpId} has not authorised suite ${suite.config.suiteId}`);
+  const timeStamp = Math.floor(state.clock() / 1000);
+  const delivery = await toSuite(state, suite, 'cancel_auth', cancelAuthXml({ suiteId: suite.config.suiteId, corpId, timeStamp }), timeStamp);
+  return delivery ? { delivery } : {};
 }
 
 async function toSuite(state: SimState, suite: SuiteState, kind: string, xml: string, timeStamp: number): Promise<Delivery | undefined> {

@@ -1,0 +1,163 @@
+// Tenants at run time, over loopback HTTP against the WeCom simulator: a tenant and its app made through the admin API
+// receive signed callbacks at once, in this host process and, through the catalog revision, in a second process on
+// the same database; config tenants stay read-only; a suite's suite_ticket, create_auth and cancel_auth make, serve,
+// disable and finally purge a tenant, and a corp that authorises again gets its tenant back.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suiteTicketReader } from '../../core/src/catalog/suite-tickets.ts';
+import { createHost, type Host } from '../../core/src/host.ts';
+import { createLogger } from '../../core/src/ops/logger.ts';
+import { sealerFromEnv } from '../../core/src/secrets/seal.ts';
+import { createWecomClient } from '../../core/src/wecom/api/client.ts';
+import { wecomAccessFrom } from '../../core/src/wecom/access.ts';
+import { createWecomSimulator, type WecomSimulator } from '../../core/src/wecom/simulator/index.ts';
+import { demoKeys, demoSuiteId, dialects, startHost, testConfig, type RunningHost } from '../support/host.ts';
+
+process.env.LIANJIE_SECRET_KEY = randomBytes(32).toString('base64');
+
+const platformToken = 'platform-token-tenancy-0123456789';
+const gammaCorp = 'wwgammabooks0001';
+const gammaSecret = 'gamma-crm-secret-value';
+const suiteSecret = 'suite-secret-value-0123';
+const suiteCorp = 'wpSuiteCorpMixedCase01';
+
+describe.each(dialects)('tenants at run time, on %s', (dialect) => {
+  let sim: WecomSimulator;
+  let simServer: { url: string; close(): Promise<void> };
+  let host: RunningHost;
+  let second: Host | undefined;
+  /** WeCom's clock, moved on between callbacks that would otherwise carry the same second and be one delivery. */
+  let skew = 0;
+
+  beforeAll(async () => {
+    sim = createWecomSimulator({
+      clock: () => Date.now() + skew,
+      corps: [{ corpId: gammaCorp, secrets: { [gammaSecret]: 1000005 } }],
+      suites: [{ suiteId: demoSuiteId, suiteSecret }],
+    });
+    simServer = await sim.listen();
+    sim.world(gammaCorp).addStaff({ userid: 'lisi', name: '李四' });
+    host = await startHost(dialect, {
+      config: {
+        api: { tokens: [{ id: 'ops', token: platformToken }] }, wecom: { baseUrl: simServer.url },
+        suites: [{ id: demoSuiteId, secret: suiteSecret, ...demoKeys }],
+      } as never,
+    });
+    sim.setSuiteCallback(demoSuiteId, { url: `${host.url}/wecom/suite/${demoSuiteId}`, ...demoKeys });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await host?.close();
+    await simServer?.close();
+  });
+
+  async function api(method: string, path: string, body?: unknown) {
+    const response = await fetch(host.url + path, {
+      method, headers: { authorization: `Bearer ${platformToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: JSON.parse(text) as any };
+  }
+
+  async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const value = await what();
+      if (value !== undefined) return value;
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a tenant made through the API takes signed callbacks at once; its secrets come back only as "set"', async () => {
+    const made = await api('POST', '/api/v1/tenants', {
+      id: 'gamma', name: 'Gamma Books', corpId: gammaCorp, timezone: 'Asia/Taipei',
+      apps: [{ id: 'crm', agentId: 1000005, secret: gammaSecret, ...demoKeys }],
+    });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    expect(made.json.tenant).toMatchObject({ id: 'gamma', origin: 'api', status: 'active', timezone: 'Asia/Taipei', apps: [{ id: 'crm', agentId: 1000005, hasSecret: true }] });
+    expect(JSON.stringify(made.json)).not.toContain(gammaSecret);
+    expect(JSON.stringify(made.json)).not.toContain(demoKeys.encodingAesKey);
+
+    sim.setCallbacks(gammaCorp, [{ url: `${host.url}/wecom/callback/gamma/crm`, ...demoKeys, receiveId: gammaCorp }]);
+    const contactWay = sim.world(gammaCorp).addContactWay({ users: ['lisi'], state: 'shelf-3' });
+    const added = await sim.world(gammaCorp).customerAddsStaff({ configId: contactWay.configId });
+    expect(added.deliveries[0]!.status).toBe(200);
+    const event = await until(async () => (await host.host.store.listEvents({ tenantId: 'gamma', limit: 10 }))[0]);
+    expect(event).toMatchObject({ tenantId: 'gamma', appId: 'crm', type: 'wecom.external_contact.add' });
+
+    // The tenant's own app secret reaches WeCom for its plugins.
+    const access = wecomAccessFrom({ catalog: host.host.catalog.current, suiteTicket: async () => '' })({ tenantId: 'gamma', installId: 'x', pluginId: 'p', pluginVersion: '1.0.0', httpHosts: [] });
+    const user = await createWecomClient({ baseUrl: simServer.url }).call(access!.credentials, '/cgi-bin/user/get', { query: { userid: 'lisi' } });
+    expect(user.name).toBe('李四');
+  });
+
+  it('another host process on the same database serves the new tenant within its poll', async () => {
+    second = createHost(testConfig(host.database.url, { wecom: { baseUrl: simServer.url } } as never), { logger: createLogger('silent'), run: false });
+    const { url } = await second.listen();
+    await api('PUT', '/api/v1/tenants/gamma/apps/shop', { token: 'ShopToken1', encodingAesKey: demoKeys.encodingAesKey });
+    const verified = await until(async () => {
+      const probe = await fetch(`${url}/wecom/callback/gamma/shop?msg_signature=${'0'.repeat(40)}&timestamp=1&nonce=n&echostr=ZQ==`);
+      return probe.status === 404 ? undefined : probe;
+    }, 4000);
+    // Known now: what is refused is the forged signature, not the address.
+    expect(await verified.text()).toMatch(/^wecom\.signature_mismatch/);
+  });
+
+  it('config tenants are listed but read-only; clashes, bad timezones and other tenants\' corps are refused with pointers', async () => {
+    const list = await api('GET', '/api/v1/tenants');
+    expect(list.json.tenants.map((t: { id: string; origin: string }) => `${t.id}:${t.origin}`)).toEqual(expect.arrayContaining(['acme:config', 'beta:config', 'gamma:api']));
+    expect(await api('PATCH', '/api/v1/tenants/acme', { name: 'x' })).toMatchObject({ status: 409, json: { error: { code: 'tenant.read_only' } } });
+    expect(await api('POST', '/api/v1/tenants', { id: 'acme', corpId: 'wwother' })).toMatchObject({ status: 409, json: { error: { code: 'tenant.exists' } } });
+    expect(await api('POST', '/api/v1/tenants', { id: 'delta', corpId: gammaCorp })).toMatchObject({ status: 409, json: { error: { code: 'tenant.exists' } } });
+    const badZone = await api('POST', '/api/v1/tenants', { id: 'delta', corpId: 'wwdelta', timezone: 'Mars/Olympus' });
+    expect(badZone).toMatchObject({ status: 400, json: { error: { code: 'request.invalid', details: [{ pointer: '/body/timezone' }] } } });
+    const badApp = await api('PUT', '/api/v1/tenants/gamma/apps/web', { token: 'ok', encodingAesKey: 'short' });
+    expect(badApp.json.error.details).toContainEqual(expect.objectContaining({ pointer: '/body/encodingAesKey' }));
+    expect((await api('GET', '/api/v1/tenants/delta')).status).toBe(404);
+  });
+
+  it('a suite: the ticket is kept sealed, create_auth makes a tenant that acts through the suite, cancel_auth disables it and the purge deletes it', async () => {
+    const { ticket } = await sim.pushSuiteTicket(demoSuiteId);
+    const kept = await until(() => host.host.store.tenants().suiteTicket(demoSuiteId));
+    expect(kept.ticket).not.toContain(ticket);
+    expect(await suiteTicketReader(host.host.store, sealerFromEnv)(demoSuiteId)).toBe(ticket);
+    const stored = await host.host.store.listEvents({ suiteId: demoSuiteId, limit: 10 });
+    expect(JSON.stringify(stored)).not.toContain(ticket);
+
+    const { authCode, agentId } = await sim.authorizeCorp(demoSuiteId, { corpId: suiteCorp, corpName: '套件客户' }, { push: true });
+    const tenant = await until(async () => (await host.host.store.tenants().byCorpId(suiteCorp)) ?? undefined);
+    expect(tenant).toMatchObject({ id: suiteCorp.toLowerCase(), origin: 'suite', suiteId: demoSuiteId, suiteAgentId: agentId, status: 'active' });
+    expect(JSON.stringify(await host.host.store.listEvents({ suiteId: demoSuiteId, limit: 10 }))).not.toContain(authCode);
+    const shown = await api('GET', `/api/v1/tenants/${tenant.id}`);
+    expect(shown.json.tenant).toMatchObject({ origin: 'suite', suiteId: demoSuiteId, name: '套件客户' });
+
+    // Its plugins act through the suite: suite token from the kept ticket, then the corp token from the permanent code.
+    const access = wecomAccessFrom({ catalog: host.host.catalog.current, suiteTicket: suiteTicketReader(host.host.store, sealerFromEnv) })({ tenantId: tenant.id, installId: 'x', pluginId: 'p', pluginVersion: '1.0.0', httpHosts: [] });
+    expect(access?.credentials.kind).toBe('suite-corp');
+    const answer = await createWecomClient({ baseUrl: simServer.url }).call(access!.credentials, '/cgi-bin/externalcontact/get_corp_tag_list', { body: {} });
+    expect(answer.tag_group).toEqual([]);
+
+    await sim.cancelAuthorization(demoSuiteId, suiteCorp);
+    const disabled = await until(async () => {
+      const t = await host.host.store.tenants().get(tenant.id);
+      return t?.status === 'disabled' ? t : undefined;
+    });
+    expect(Date.parse(disabled.purgeAfter!) - Date.parse(disabled.disabledAt!)).toBe(30 * 86_400_000);
+    expect(host.host.catalog.current().tenants.get(tenant.id)?.status).toBe('disabled');
+
+    // Authorising again brings the same tenant back.
+    skew += 2000;
+    await sim.authorizeCorp(demoSuiteId, { corpId: suiteCorp }, { push: true });
+    await until(async () => ((await host.host.store.tenants().get(tenant.id))?.status === 'active' ? true : undefined));
+
+    skew += 2000;
+    await sim.cancelAuthorization(demoSuiteId, suiteCorp);
+    await until(async () => ((await host.host.store.tenants().get(tenant.id))?.status === 'disabled' ? true : undefined));
+    await host.host.store.workflows().apply(tenant.id, 'w', JSON.stringify({ id: 'w', tenantId: tenant.id }));
+    expect(await host.host.store.tenants().purgeDue(Date.now())).toEqual([]);
+    expect(await host.host.store.tenants().purgeDue(Date.now() + 31 * 86_400_000)).toEqual([tenant.id]);
+    expect(await host.host.store.workflows().listLatest(tenant.id)).toEqual([]);
+    expect(await host.host.store.tenants().get(tenant.id)).toBeUndefined();
+  });
+});

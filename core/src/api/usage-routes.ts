@@ -11,14 +11,16 @@ export function usageRoutes(deps: () => { store: Store }): RouteSpec[] {
       query: 'api/usage-query.schema.json', response: 'api/usage-list.schema.json',
       handler: async ({ caller, query }) => {
         const { store } = deps();
-        // A tenant admin asking for another tenant sees what a tenant without usage shows: nothing.
-        if (caller.tenants && query.tenant !== undefined && !caller.tenants.has(query.tenant)) return { usage: [] };
+        // A vendor sees its plugins in every tenant; a tenant admin only its tenants, and asking for another one
+        // sees what a tenant without usage shows: nothing.
+        const visible = caller.role === 'tenant' ? caller.tenants ?? new Set<string>() : undefined;
+        if (visible && query.tenant !== undefined && !visible.has(query.tenant)) return { usage: [] };
         let pluginIds: string[] | undefined = query.plugin === undefined ? undefined : [query.plugin];
         if (caller.role === 'vendor') {
           const own = new Set((await store.registry().list({ vendorId: caller.vendorId! })).map((v) => v.pluginId));
           pluginIds = (pluginIds ?? [...own]).filter((id) => own.has(id));
         }
-        const tenants = caller.tenants ? [...caller.tenants].filter((t) => query.tenant === undefined || t === query.tenant) : [query.tenant];
+        const tenants = visible ? [...visible].filter((t) => query.tenant === undefined || t === query.tenant) : [query.tenant];
         const rows = await Promise.all(tenants.map((tenantId) => store.usage().list({
           ...(tenantId !== undefined ? { tenantId } : {}), ...(pluginIds ? { pluginIds } : {}),
           ...(query.install ? { installId: query.install } : {}), ...(query.month ? { month: query.month } : {}),

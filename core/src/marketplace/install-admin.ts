@@ -75,7 +75,9 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
   }
 
   async function versionToInstall(pluginId: string, version: string | undefined): Promise<{ record: PluginVersionRecord; manifest: PluginManifest }> {
-    const record = version === undefined ? (await approved(pluginId))[0] : await registry.get(pluginId, version);
+    // Listings carry no bundle: the version chosen is read whole.
+    const chosen = version ?? (await approved(pluginId))[0]?.version;
+    const record = chosen === undefined ? undefined : await registry.get(pluginId, chosen);
     if (!record || record.status !== 'approved') {
       throw new LianjieError('install.version_unavailable', version === undefined
         ? `no approved version of ${pluginId}`

@@ -68,6 +68,30 @@ describe('scheduler', () => {
     }]);
   });
 
+  it('installs made after the start get their timers on reconcile; uninstalled ones stop at their next tick', async () => {
+    const store = await freshStore();
+    const early = testInstall(plugin('* * * * * *'), 'acme');
+    const late = testInstall(plugin('* * * * * *'), 'beta');
+    let current = [early];
+    const { scheduler, fired } = recordingScheduler(store, 'w1', { installs: () => current });
+    scheduler.start();
+    await sleep(1200);
+    expect(new Set(fired.map((f) => f.installId))).toEqual(new Set([early.id]));
+    current = [late];
+    scheduler.reconcile();
+    // A second reconcile changes nothing: one timer chain per install and trigger, not two.
+    scheduler.reconcile();
+    // A tick of the early install already being fired when it went away may still finish.
+    await sleep(200);
+    fired.length = 0;
+    await sleep(2200);
+    await scheduler.stop();
+    expect(fired.filter((f) => f.installId === early.id)).toEqual([]);
+    const lateTicks = fired.filter((f) => f.installId === late.id).map((f) => (f.input as { tick: string }).tick);
+    expect(lateTicks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(lateTicks).size).toBe(lateTicks.length);
+  });
+
   it('with two schedulers on one database, each tick is fired once', async () => {
     const store = await freshStore();
     const install = testInstall(plugin('* * * * * *'), 'acme');

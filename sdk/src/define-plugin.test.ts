@@ -54,7 +54,7 @@ describe('definePlugin with config migrations', () => {
   });
 
   it('refuses migrations that do not match plugin.json, naming every mismatch', () => {
-    expect(() => definePlugin(v3, { ...handlers, migrations: { 2: () => ({}), 3: () => ({}), '01': 'no' as never } })).toThrow(
+    expect(() => definePlugin(v3, { ...handlers, migrations: { 2: () => ({}), 3: () => ({}), '01': 'no' } as never })).toThrow(
       'acme.greeter: migration "1" in plugin.json has no handler; migration handler "3" has no configMigrations entry from that major in plugin.json; '
         + 'migration handler "01" has no configMigrations entry from that major in plugin.json; migration handler "01" is not a function',
     );

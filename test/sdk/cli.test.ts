@@ -114,6 +114,20 @@ describe('lianjie-plugin', () => {
     });
   });
 
+  it('validate: compares the config migrations the bundle registers with plugin.json\'s', () => {
+    const migrating = tmp.file('migrating');
+    mkdirSync(path.join(migrating, 'dist'), { recursive: true });
+    writeFileSync(path.join(migrating, 'plugin.json'), JSON.stringify({ ...manifest, version: '3.0.0', configMigrations: [{ from: 1 }, { from: 2 }] }));
+    const bundle = (migrations: string) => `lianjie.register({ actions: { greet() {} }, triggers: { payment() {} }, migrations: ${migrations} });`;
+    writeFileSync(path.join(migrating, 'dist/plugin.js'), bundle('{ 1() {}, 2() {} }'));
+    expect(validatePlugin(readPluginDir(migrating))).toEqual([]);
+    writeFileSync(path.join(migrating, 'dist/plugin.js'), bundle('{ 2() {}, 0() {} }'));
+    expect(validatePlugin(readPluginDir(migrating))).toEqual([
+      { pointer: '/configMigrations/0/from', message: '"1" has no handler in the bundle' },
+      { pointer: '/configMigrations', message: 'the bundle has a handler "0" that plugin.json does not declare' },
+    ]);
+  });
+
   it('validate: reports what a host refuses when it loads and installs the plugin, worded as the host words it', async () => {
     const strict = tmp.file('strict');
     mkdirSync(path.join(strict, 'dist'), { recursive: true });

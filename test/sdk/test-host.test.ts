@@ -166,6 +166,48 @@ lianjie.register({ actions: { send: async (_input: unknown, ctx: any) => { await
     }
   });
 
+  it('runs a config migration as the host runs it on an upgrade: no capabilities, its output checked as a config', async () => {
+    const other = path.join(path.dirname(dir), 'migrating');
+    await mkdir(path.join(other, 'src'), { recursive: true });
+    await writeFile(path.join(other, 'plugin.json'), JSON.stringify({
+      ...manifest, id: 'acme.migrating', version: '2.0.0', http: undefined, permissions: ['store'], triggers: [], actions: manifest.actions.slice(0, 1),
+      config: object({ greeting: { type: 'string' }, times: { type: 'integer', default: 1 } }, ['greeting']),
+      configMigrations: [{ from: 1, description: 'hello is now greeting' }],
+    }));
+    await writeFile(path.join(other, 'src', 'index.ts'), `import { definePlugin } from ${sdk};
+import manifest from '../plugin.json';
+definePlugin(manifest as any, {
+  actions: { greet: (input: { name: string }, ctx) => ({ text: ctx.config.greeting + ', ' + input.name, visits: 0 }) },
+  migrations: {
+    1: async (old: any, ctx: any) => {
+      if (old.peek) await ctx.store.get({ key: 'k' });
+      if (old.hello === undefined) throw new Error('no hello');
+      return { greeting: old.hello === 'bad' ? 7 : old.hello };
+    },
+  },
+});`);
+    const migrating = await createTestHost({ plugin: other, config: { greeting: 'Hi' } });
+    try {
+      expect(await migrating.migrateConfig(1, { hello: 'Ni hao' })).toEqual({ ok: true, output: { greeting: 'Ni hao', times: 1 } });
+      const about = 'the config migration of acme.migrating@2.0.0 from major 1';
+      expect(await migrating.migrateConfig(1, {})).toEqual({ ok: false, failure: { code: 'install.migration_failed', message: `${about} failed: Error: no hello (plugin.error)`, retryable: false } });
+      expect(await migrating.migrateConfig(1, { hello: 'bad' })).toEqual({
+        ok: false,
+        failure: { code: 'install.migration_failed', message: `${about} answered a config this version refuses: /config/greeting must be string`, retryable: false, details: [{ pointer: '/config/greeting', message: 'must be string' }] },
+      });
+      const peek = await migrating.migrateConfig(1, { peek: true, hello: 'x' });
+      expect(peek.ok === false && peek.failure.message).toBe(`${about} failed: ctx.store is not available while a config migration runs (capability.denied)`);
+      const none = await migrating.migrateConfig(0, { hello: 'x' });
+      expect(none.ok === false && none.failure).toMatchObject({ code: 'install.migration_failed', message: 'the config migration of acme.migrating@2.0.0 from major 0 does not exist: plugin.json declares none from that major' });
+      expect(migrating.calls).toEqual([]);
+    } finally {
+      await migrating.close();
+    }
+    // A bundle without the migration plugin.json declares does not load.
+    await writeFile(path.join(other, 'src', 'index.ts'), `import { definePlugin } from ${sdk};\n(globalThis as any).lianjie.register({ actions: { greet: () => ({}) } });`);
+    await expect(createTestHost({ plugin: other, config: { greeting: 'Hi' } })).rejects.toThrow('migration "1" in plugin.json has no handler in the bundle');
+  });
+
   it('refuses a config the schema does not accept and a bundle whose handlers do not match plugin.json', async () => {
     await expect(createTestHost({ plugin: dir, config: { greeting: 7 } })).rejects.toThrow('/greeting must be string');
     const other = path.join(path.dirname(dir), 'mismatch');

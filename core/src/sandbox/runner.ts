@@ -7,6 +7,7 @@ import { isLianjieError } from '../errors.ts';
 import { checkHandlers } from '../plugins/handlers.ts';
 import { resolveInstallConfig } from '../plugins/install-config.ts';
 import { pluginSchemas } from '../plugins/plugin-schemas.ts';
+import { summarize } from '../plugins/summary.ts';
 import type { Install, LoadedPlugin } from '../plugins/types.ts';
 import { defaultMaxima, resolveLimits, type Limits } from './limits.ts';
 import { createSandboxPool, failure, type Failure, type PoolEvent, type Result, type SandboxCall, type SandboxPoolOptions } from '../../../sdk/src/sandbox/index.ts';
@@ -101,10 +102,9 @@ export function createPluginRunner(options: PluginRunnerOptions) {
   }
 
   // A migration runs while an install is upgraded, before the new version holds any grant: every ctx getter refuses.
-  const migrationTail = (config: unknown, outputLimit: number) => JSON.stringify({
-    config, capabilities: {}, denied: Object.fromEntries(capabilityNames.map((name) => [name, `ctx.${name} is not available while a config migration runs`])),
-    deniedMethods: {}, outputLimit,
-  }).slice(1);
+  const migrationDenied = Object.fromEntries(capabilityNames.map((name) => [name, `ctx.${name} is not available while a config migration runs`]));
+  const migrationTail = (config: unknown, outputLimit: number) =>
+    JSON.stringify({ config, capabilities: {}, denied: migrationDenied, deniedMethods: {}, outputLimit }).slice(1);
 
   /** Of capabilities the install holds some methods of, the others, each with the permission it lacks. */
   const everyMethod = capabilities.describe(knownPermissions());
@@ -125,14 +125,14 @@ export function createPluginRunner(options: PluginRunnerOptions) {
   // value: a changed config or grant comes as a new Install object.
   const preparedInstalls = new WeakMap<Install, ReturnType<typeof prepare>>();
   function prepare(install: Install) {
-    const { manifest, bundle } = install.plugin;
+    const { manifest } = install.plugin;
     const limits = resolveLimits(manifest, maxima);
     const grants = install.grants.filter((g) => (manifest.permissions as string[]).includes(g));
     const granted = capabilities.describe(grants);
     const tail = JSON.stringify({
       config: install.config, capabilities: granted, denied: denied(granted, manifest), deniedMethods: deniedMethods(granted, manifest), outputLimit: limits.outputKb * 1024,
     });
-    return { limits, grants, granted, installKey: `${install.tenantId}/${install.id}/${bundle.sha256}`, requestTail: tail.slice(1) };
+    return { limits, grants, granted, installKey: installKeyOf(install), requestTail: tail.slice(1) };
   }
   function prepared(install: Install) {
     let entry = preparedInstalls.get(install);
@@ -194,8 +194,9 @@ export function createPluginRunner(options: PluginRunnerOptions) {
   ): Promise<Result<T>> {
     let cpuMs = 0;
     if (options.onInvocation) call.onCpu = (measured) => { cpuMs = measured; };
-    const result = check(await pool.run(call));
+    const ran = await pool.run(call);
     ended.abort(invocationEnded); // a shared reason: abort() would otherwise build a DOMException each time
+    const result = check(ran);
     options.onInvocation?.({ scope: call.scope.call, kind, handler, ok: result.ok, cpuMs });
     return result;
   }
@@ -204,11 +205,10 @@ export function createPluginRunner(options: PluginRunnerOptions) {
   // config schema must accept (its defaults applied) before it is anyone's config.
   async function migrate(install: Install, fromMajor: number, config: unknown, context: { timeoutMs?: number }): Promise<Result<Record<string, unknown>>> {
     const { manifest } = install.plugin;
-    const failed = (cause: Failure) => failure('install.migration_failed',
-      `the config migration of ${manifest.id}@${manifest.version} from major ${fromMajor} failed: ${cause.message}${cause.code === 'install.migration_failed' ? '' : ` (${cause.code})`}`,
-      cause.retryable, cause.details);
+    const about = `the config migration of ${manifest.id}@${manifest.version} from major ${fromMajor}`;
+    const failed = (cause: Failure) => failure('install.migration_failed', `${about} failed: ${cause.message} (${cause.code})`, cause.retryable, cause.details);
     if (!(manifest.configMigrations ?? []).some((m) => m.from === fromMajor)) {
-      return failed({ code: 'install.migration_failed', message: `plugin.json declares no config migration from major ${fromMajor}`, retryable: false });
+      return failure('install.migration_failed', `${about} does not exist: plugin.json declares none from that major`);
     }
     const checked = await verify(install.plugin);
     if (!checked.ok) return failed(checked.failure);
@@ -217,7 +217,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
     const tail = migrationTail(config ?? null, limits.outputKb * 1024);
     const ended = new AbortController();
     const call = {
-      tenantId: install.tenantId, installKey: prepared(install).installKey, bundle: bundleOf(install.plugin),
+      tenantId: install.tenantId, installKey: installKeyOf(install), bundle: bundleOf(install.plugin),
       memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs: Math.min(limits.timeoutMs, context.timeoutMs ?? Infinity),
       methods: {}, request: (id: string) => `${JSON.stringify({ id, kind: 'migration', handler }).slice(0, -1)},${tail}`, input: JSON.stringify(config ?? null),
       scope: {
@@ -231,7 +231,7 @@ export function createPluginRunner(options: PluginRunnerOptions) {
         return { ok: true, output: resolveInstallConfig(manifest, result.output) };
       } catch (error) {
         if (!isLianjieError(error)) throw error;
-        return failed({ code: error.code, message: `its output is not a config this version accepts: ${error.message}`, retryable: false, details: error.details });
+        return failure('install.migration_failed', `${about} answered a config this version refuses: ${summarize(error.details)}`, false, error.details);
       }
     });
   }
@@ -273,6 +273,11 @@ export function createPluginRunner(options: PluginRunnerOptions) {
 export type PluginRunner = ReturnType<typeof createPluginRunner>;
 
 const invocationEnded = new Error('the invocation ended');
+
+/** One isolate per install and bundle: a migration warms the isolate the upgraded install's actions then run in. */
+function installKeyOf(install: Install): string {
+  return `${install.tenantId}/${install.id}/${install.plugin.bundle.sha256}`;
+}
 
 function bundleOf(plugin: LoadedPlugin) {
   return { code: plugin.bundle.code, sha256: plugin.bundle.sha256, name: `plugin:${plugin.manifest.id}@${plugin.manifest.version}` };

@@ -3,21 +3,23 @@
   // ../../sdk/src/define-plugin.ts
   function definePlugin(manifest, handlers) {
     const triggers = handlers.triggers ?? {};
+    const migrations = handlers.migrations ?? {};
     const problems = [
-      ...mismatches("action", manifest.actions.map((a) => a.id), handlers.actions),
-      ...mismatches("trigger", manifest.triggers.map((t) => t.id), triggers)
+      ...mismatches("action", manifest.actions.map((a) => a.id), handlers.actions, "action of that id"),
+      ...mismatches("trigger", manifest.triggers.map((t) => t.id), triggers, "trigger of that id"),
+      ...mismatches("migration", (manifest.configMigrations ?? []).map((m) => String(m.from)), migrations, "configMigrations entry from that major")
     ];
     if (problems.length > 0) throw new Error(`${manifest.id}: ${problems.join("; ")}`);
-    const plugin = { manifest, actions: handlers.actions, triggers };
+    const plugin = { manifest, actions: handlers.actions, triggers, migrations };
     const sandbox = globalThis.lianjie;
-    if (sandbox) sandbox.register({ actions: plugin.actions, triggers: plugin.triggers });
+    if (sandbox) sandbox.register({ actions: plugin.actions, triggers: plugin.triggers, migrations: plugin.migrations });
     return plugin;
   }
-  function mismatches(kind, ids, handlers) {
+  function mismatches(kind, ids, handlers, entry) {
     const given = Object.keys(handlers);
     return [
       ...ids.filter((id) => !given.includes(id)).map((id) => `${kind} "${id}" in plugin.json has no handler`),
-      ...given.filter((id) => !ids.includes(id)).map((id) => `${kind} handler "${id}" has no ${kind} of that id in plugin.json`),
+      ...given.filter((id) => !ids.includes(id)).map((id) => `${kind} handler "${id}" has no ${entry} in plugin.json`),
       ...given.filter((id) => typeof handlers[id] !== "function").map((id) => `${kind} handler "${id}" is not a function`)
     ];
   }

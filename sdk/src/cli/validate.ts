@@ -44,19 +44,24 @@ function handlerProblems(dir: PluginDir): Problem[] {
   } catch {
     return [{ pointer: '/dist/plugin.js', message: 'is missing: run lianjie-plugin build first' }];
   }
-  let registered: { actions?: object; triggers?: object } | undefined;
+  let registered: { actions?: object; triggers?: object; migrations?: object } | undefined;
   try {
     runInNewContext(code, { lianjie: { register: (plugin: typeof registered) => (registered = plugin) } }, { filename: file, timeout: 5000 });
   } catch (error) {
     return [{ pointer: '/dist/plugin.js', message: `throws when it loads: ${error instanceof Error ? error.message : String(error)}` }];
   }
   if (!registered) return [{ pointer: '/dist/plugin.js', message: 'never calls lianjie.register (use definePlugin)' }];
-  const compare = (kind: 'actions' | 'triggers', ids: string[]) => {
+  const compare = (kind: 'actions' | 'triggers' | 'migrations', ids: string[], at: (i: number) => string) => {
     const given = Object.keys(registered?.[kind] ?? {});
+    const base = kind === 'migrations' ? '/configMigrations' : `/${kind}`;
     return [
-      ...ids.flatMap((id, i) => (given.includes(id) ? [] : [{ pointer: `/${kind}/${i}/id`, message: `"${id}" has no handler in the bundle` }])),
-      ...given.filter((id) => !ids.includes(id)).map((id) => ({ pointer: `/${kind}`, message: `the bundle has a handler "${id}" that plugin.json does not declare` })),
+      ...ids.flatMap((id, i) => (given.includes(id) ? [] : [{ pointer: at(i), message: `"${id}" has no handler in the bundle` }])),
+      ...given.filter((id) => !ids.includes(id)).map((id) => ({ pointer: base, message: `the bundle has a handler "${id}" that plugin.json does not declare` })),
     ];
   };
-  return [...compare('actions', dir.manifest.actions.map((a) => a.id)), ...compare('triggers', dir.manifest.triggers.map((t) => t.id))];
+  return [
+    ...compare('actions', dir.manifest.actions.map((a) => a.id), (i) => `/actions/${i}/id`),
+    ...compare('triggers', dir.manifest.triggers.map((t) => t.id), (i) => `/triggers/${i}/id`),
+    ...compare('migrations', (dir.manifest.configMigrations ?? []).map((m) => String(m.from)), (i) => `/configMigrations/${i}/from`),
+  ];
 }

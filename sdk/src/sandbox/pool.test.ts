@@ -1,4 +1,5 @@
-// The pool's supervision against real worker processes: whose fault a worker's death is, and who is left alone.
+// The pool's supervision against real worker processes: whose fault a worker's death is, and who is left alone; and
+// the CPU time each invocation used, as the worker measured it.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandboxPool, type PoolEvent } from './pool.ts';
@@ -25,8 +26,9 @@ function start(events: PoolEvent[] = [], capabilityDelayMs = 300) {
     onEvent: (event) => events.push(event),
   });
   const p = pool;
-  return (tenant: string, handler: string, limits: { memoryMb?: number; cpuMs?: number; wallMs?: number } = {}, input: unknown = {}): Promise<Result> =>
+  return (tenant: string, handler: string, limits: { memoryMb?: number; cpuMs?: number; wallMs?: number } = {}, input: unknown = {}, onCpu?: (cpuMs: number) => void): Promise<Result> =>
     p.run({
+      onCpu,
       tenantId: tenant, installKey: `${tenant}/i/${bundle.sha256}`, bundle,
       memoryMb: limits.memoryMb ?? 32, cpuMs: limits.cpuMs ?? 100, wallMs: limits.wallMs ?? 2000,
       methods: { store: ['get'] },
@@ -71,5 +73,26 @@ describe('sandbox pool supervision', () => {
     expect(['ok', 'sandbox.crashed']).toContain(codes([bystander])[0]);
     expect(codes([await run('other', 'slow')])).toEqual(['ok']);
     expect(pool!.status().quarantined).toEqual([]);
+  });
+
+  it('tells each invocation that reached its isolate the CPU time it used, once and before its result', async () => {
+    const run = start([], 10);
+    const seen: { cpuMs: number[]; code: string | undefined }[] = [];
+    const measured = async (tenant: string, handler: string, limits: { cpuMs?: number; wallMs?: number }, input: unknown = {}) => {
+      const cpuMs: number[] = [];
+      const result = await run(tenant, handler, limits, input, (ms) => cpuMs.push(ms));
+      seen.push({ cpuMs: [...cpuMs], code: result.ok ? undefined : result.failure.code });
+    };
+    await measured('a', 'spin', {}, { ms: 40 });
+    await measured('a', 'slow', {});
+    await measured('a', 'spin', { cpuMs: 50 }, { ms: 2000 });
+    await measured('a', 'missing', {});
+    expect(seen.map((s) => [s.code, s.cpuMs.length])).toEqual([[undefined, 1], [undefined, 1], ['sandbox.cpu_limit', 1], ['action.not_found', 1]]);
+    const [spun, slow, stopped, missing] = seen.map((s) => s.cpuMs[0]!);
+    expect(spun).toBeGreaterThan(20);
+    expect(slow).toBeGreaterThan(0);
+    expect(slow).toBeLessThan(spun!);
+    expect(stopped).toBeGreaterThan(30);
+    expect(missing).toBeGreaterThanOrEqual(0);
   });
 });

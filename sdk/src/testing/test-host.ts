@@ -1,6 +1,6 @@
-// createTestHost: a plugin's actions and triggers run in the sandbox the host runs them in (a supervised worker
-// process holding an isolated-vm isolate, the same bridge and limits), with the host's checks around each call
-// (input, output and config against plugin.json, grants, capability arguments) and fakes for the capabilities.
+// createTestHost: a plugin's actions, triggers and config migrations run in the sandbox the host runs them in (a
+// supervised worker process holding an isolated-vm isolate, the same bridge and limits), with the host's checks around
+// each call (input, output and config against plugin.json, grants, capability arguments) and fakes for the capabilities.
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { readPluginDir } from '../cli/plugin-dir.ts';
 import { manifestProblems } from '../cli/validate.ts';
 import type { PluginTypes, UntypedPlugin } from '../define-plugin.ts';
 import type { PluginManifest } from '../generated/plugin-manifest.ts';
-import { createSandboxPool, failure, type Result, type SandboxBundle } from '../sandbox/index.ts';
+import { under } from '../manifest/plugin-ajv.ts';
+import { createSandboxPool, failure, type Failure, type RegisteredIds, type Result, type SandboxBundle } from '../sandbox/index.ts';
 import { fakeHttp, FakeFailure, fakeLog, fakeStore, fakeWecom, permissionOf, type CallScope, type FakeCapability, type HttpRequest, type HttpStubs, type LogRecord, type WecomStubs } from './fakes.ts';
 import { capabilityArgs, compilePluginSchemas } from './schemas.ts';
 
@@ -49,6 +50,12 @@ export interface TestHost<T extends PluginTypes = UntypedPlugin> {
   runAction<K extends keyof T['actions'] & string>(id: K, input: T['actions'][K]['input'], context?: InvokeContext): Promise<Result<T['actions'][K]['output']>>;
   /** A trigger's output, or `{ ok: true, output: null }` when it has nothing to start. */
   runTrigger<K extends keyof T['triggers'] & string>(id: K, input: T['triggers'][K]['input'], context?: InvokeContext): Promise<Result<T['triggers'][K]['output'] | null>>;
+  /**
+   * Runs the config migration from major `fromMajor` on `config` (an install's config under that major), as the host
+   * runs it when an install is upgraded: no capabilities, the output checked against plugin.json's config schema
+   * with its defaults applied. Every failure is install.migration_failed, its cause's details kept.
+   */
+  migrateConfig(fromMajor: number, config: unknown): Promise<Result<T['config']>>;
   /** Every capability call, in order, with what the plugin got back. */
   readonly calls: readonly CapabilityCall[];
   readonly logs: readonly LogRecord[];
@@ -152,10 +159,34 @@ export async function createTestHost<T extends PluginTypes = UntypedPlugin>(opti
     return { ok: true, output: checkedOutput.value };
   }
 
+  // Every capability is denied while a migration runs: the install is being upgraded and holds no grant yet.
+  const migrationDenied = Object.fromEntries(Object.keys(capabilities).map((name) => [name, `ctx.${name} is not available while a config migration runs`]));
+
+  async function migrateConfig(fromMajor: number, old: unknown): Promise<Result> {
+    const about = `the config migration of ${manifest.id}@${manifest.version} from major ${fromMajor}`;
+    if (!(manifest.configMigrations ?? []).some((m) => m.from === fromMajor)) {
+      return failure('install.migration_failed', `${about} does not exist: plugin.json declares none from that major`);
+    }
+    const request = (invocationId: string) =>
+      JSON.stringify({ id: invocationId, kind: 'migration', handler: String(fromMajor), config: old ?? null, capabilities: {}, denied: migrationDenied, deniedMethods: {}, outputLimit: limits.outputKb * 1024 });
+    const result = await pool.run({
+      tenantId: 'test', installKey: `test/install/${bundle.sha256}`, bundle,
+      memoryMb: limits.memoryMb, cpuMs: limits.cpuMs, wallMs: limits.timeoutMs, methods: {}, request, input: JSON.stringify(old ?? null),
+      scope: { grants: [], httpHosts: [], effects: 0 },
+    });
+    if (!result.ok) return migrationFailure(about, result.failure);
+    const checked = schemas.config(result.output);
+    if (checked.ok) return { ok: true, output: checked.value };
+    // Pointers under /config, as the host words an install's config.
+    const details = checked.details.map((d) => ({ pointer: under('/config', d.pointer), message: d.message }));
+    return failure('install.migration_failed', `${about} answered a config this version refuses: ${details.map((d) => `${d.pointer} ${d.message}`).join('; ')}`, false, details);
+  }
+
   return {
     manifest,
     runAction: (id, input, context = {}) => invoke('action', id, input, context) as never,
     runTrigger: (id, input, context = {}) => invoke('trigger', id, input, context) as never,
+    migrateConfig: (fromMajor, old) => migrateConfig(fromMajor, old) as never,
     calls, logs, requests, store,
     close: async () => pool.close(),
   };
@@ -173,11 +204,20 @@ async function loadBundle(root: string, manifest: PluginManifest): Promise<Sandb
   return { code, sha256: createHash('sha256').update(code).digest('hex'), name };
 }
 
-/** What the host refuses to load: an id without a handler, a handler without an id. */
-function checkHandlers(manifest: PluginManifest, described: { registered: boolean; actions: string[]; triggers: string[] }): string | undefined {
+function migrationFailure(about: string, cause: Failure): Result {
+  return failure('install.migration_failed', `${about} failed: ${cause.message} (${cause.code})`, cause.retryable, cause.details);
+}
+
+/** What the host refuses to load: an id or config migration without a handler, a handler without one. */
+function checkHandlers(manifest: PluginManifest, described: RegisteredIds): string | undefined {
   if (!described.registered) return 'the bundle never calls lianjie.register (use definePlugin)';
-  for (const kind of ['actions', 'triggers'] as const) {
-    const ids = manifest[kind].map((h) => h.id);
+  const declared = {
+    actions: manifest.actions.map((h) => h.id),
+    triggers: manifest.triggers.map((h) => h.id),
+    migrations: (manifest.configMigrations ?? []).map((m) => String(m.from)),
+  };
+  for (const kind of ['actions', 'triggers', 'migrations'] as const) {
+    const ids = declared[kind];
     const missing = ids.find((id) => !described[kind].includes(id));
     if (missing) return `${kind.slice(0, -1)} "${missing}" in plugin.json has no handler in the bundle`;
     const extra = described[kind].find((id) => !ids.includes(id));

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshTempDir, type TempDir } from '../../../test/support/tmp.ts';
 import { LianjieError } from '../errors.ts';
+import type { Logger } from '../ops/logger.ts';
 import { createTenantAdmin } from '../marketplace/tenant-admin.ts';
 import { createSealer, type Sealer } from '../secrets/seal.ts';
 import { createSqliteStore } from '../store/sqlite/store.ts';
@@ -31,9 +32,11 @@ async function fixture(): Promise<{ store: Store; dir: TempDir; file: string }> 
   return { store, dir, file };
 }
 
-function logger() {
+/** A logger that keeps the error messages; the catalog calls error(fields, message) only. */
+function logger(): Pick<Logger, 'error' | 'warn'> & { errors: string[] } {
   const errors: string[] = [];
-  return { errors, error: (_: unknown, message: string) => void errors.push(message), warn: () => {} };
+  const error = ((_: unknown, message: string) => void errors.push(message)) as Logger['error'];
+  return { errors, error, warn: (() => {}) as Logger['warn'] };
 }
 
 const newSealer = () => createSealer(randomBytes(32));

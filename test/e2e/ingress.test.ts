@@ -96,7 +96,9 @@ describe.each(dialects)('ingress on %s', (dialect) => {
     }
     await drain();
     const [suiteEvent] = await h.host.store.listEvents({ suiteId: demoSuiteId, type: 'wecom.suite.ticket' });
-    expect(suiteEvent?.data).toMatchObject({ suiteTicket: 'TICKET1' });
+    // A ticket is a credential: never stored in the clear, neither in the event nor in its raw message.
+    expect(suiteEvent?.data).toMatchObject({ infoType: 'suite_ticket', suiteTicket: expect.any(String) });
+    expect(JSON.stringify(suiteEvent)).not.toContain('TICKET1');
     expect(suiteEvent?.tenantId).toBeNull();
     const [churn] = await h.host.store.listEvents({ tenantId: 'beta', type: 'wecom.external_contact.del_follow_user' });
     expect(churn).toMatchObject({ suiteId: demoSuiteId, data: { externalUserId: 'wmGone' } });

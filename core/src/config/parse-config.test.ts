@@ -5,7 +5,7 @@ import { parseConfig } from './load.ts';
 import { corpId, detailAt, failure, keys, withApp } from './load.test-support.ts';
 
 describe('parseConfig defaults', () => {
-  it('fills in host, port, logLevel, the WeCom API origin, sqlite.synchronous, the sandbox maxima, the engine settings and empty tenants, suites and installs', () => {
+  it('fills in host, port, logLevel, the WeCom API origin, sqlite.synchronous, the sandbox maxima, the engine settings, the marketplace retention and empty tenants, suites and installs', () => {
     expect(parseConfig({ database: 'file:x.db' }, {})).toEqual({
       database: 'file:x.db',
       host: '127.0.0.1',
@@ -16,6 +16,7 @@ describe('parseConfig defaults', () => {
       sandbox: { maxIsolatesPerWorker: 1000, maxima: { memoryMb: 256, timeoutMs: 30000, cpuMs: 10000, outputKb: 4096 } },
       engine: { concurrency: 64, perTenant: 16, leaseMs: 30000, retentionDays: 30 },
       api: { tokens: [] },
+      marketplace: { retainDays: 30 },
       tenants: [],
       suites: [],
       installs: [],

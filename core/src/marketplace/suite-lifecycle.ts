@@ -2,6 +2,7 @@
 // create_auth the auth code becomes the corp's permanent code and the corp a tenant (or the same tenant again, if it
 // authorised before); on cancel_auth the tenant is disabled and its data scheduled for deletion, as WeCom requires.
 // The router offers these events here before routing them; answering false offers the event again on a later pass.
+import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { SuiteConfig } from '../config/types.ts';
 import { isLianjieError } from '../errors.ts';
@@ -147,6 +148,8 @@ export function suiteSecretProtector(secrets: () => Sealer, logger: Pick<Logger,
     } catch (error) {
       logger.error({ err: error, type: event.type }, `${event.type}: its ${field} is not kept: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return { event: { ...event, data: { ...data, [field]: sealed } }, raw: raw.replaceAll(plain, '[sealed]') };
+    // The dedup key may quote the value: a digest keeps it stable across WeCom's redeliveries without the value.
+    const digest = `#${createHash('sha256').update(plain).digest('hex').slice(0, 16)}`;
+    return { event: { ...event, dedupKey: event.dedupKey.replaceAll(plain, digest), data: { ...data, [field]: sealed } }, raw: raw.replaceAll(plain, '[sealed]') };
   };
 }

@@ -17,7 +17,7 @@ import { sealerFromEnv, type Sealer } from './secrets/seal.ts';
 import { createInstallAdmin } from './marketplace/install-admin.ts';
 import { createMeter, meteredCapabilities } from './marketplace/metering.ts';
 import { createPurger } from './marketplace/purger.ts';
-import { createSuiteLifecycle, suiteSecretProtector } from './marketplace/suite-lifecycle.ts';
+import { createSuiteLifecycle, suiteCommandTypes, suiteSecretProtector } from './marketplace/suite-lifecycle.ts';
 import { createTenantAdmin, defaultTimezone } from './marketplace/tenant-admin.ts';
 import { createWecomClient } from './wecom/api/client.ts';
 import { LianjieError } from './errors.ts';
@@ -92,10 +92,10 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   });
   const engine = createEngine({
     store, installs: () => catalog.current().installs, runner: sandbox, config: config.engine, logger,
-    timezone, onHostEvent: suiteLifecycle,
+    timezone, hostEvents: { types: suiteCommandTypes, handle: suiteLifecycle },
   });
   catalog.onChange(() => engine.scheduler.reconcile());
-  const purger = createPurger({ store, catalog, logger });
+  const purger = createPurger({ store, catalog, logger, catchUp: () => installs.catchUp() });
   const decoder = createDecoder({ store, decodeRow: createRowDecoder(directory, suiteSecretProtector(secrets, logger)), metrics, logger, onEvents: () => engine.wake() });
   const writer = createInboxWriter(store, { onCommitted: () => decoder.wake() });
 

@@ -259,11 +259,12 @@ export function tenancyContract(name: string, makeStore: () => Promise<TenancyHa
         expect(await tenants.authorise(other, t0 + 3)).toEqual({ ok: true, tenant: back, reactivated: true });
         expect(await tenants.get('acme')).toEqual(back);
         expect(await tenants.purgeDue(t0 + 1000)).toEqual([]);
-        // A corp first made through the API is taken back too.
+        // A corp made through the API is the platform team's: a suite neither takes it over nor brings it back.
         await tenants.create(tenant('beta', 'ww_beta'), t0);
-        expect(await tenants.authorise(suiteTenant('beta_suite', 'ww_beta'), t0 + 4)).toMatchObject({
-          ok: true, reactivated: true, tenant: { id: 'beta', origin: 'api', suiteId: 'suite_a', permanentCode: 'sealed:code:ww_beta', status: 'active' },
-        });
+        await tenants.disable('beta', t0 + 4, t0 + 100);
+        const managed = await tenants.get('beta');
+        expect(await tenants.authorise(suiteTenant('beta_suite', 'ww_beta'), t0 + 5)).toEqual({ ok: false, reason: 'corp_taken' });
+        expect(await tenants.get('beta')).toEqual(managed);
         expect(await tenants.list()).toHaveLength(2);
       });
 
@@ -445,7 +446,9 @@ export function tenancyContract(name: string, makeStore: () => Promise<TenancyHa
         const installs = handle.store.installs();
         const made = install('inst_1', 'acme', 'acme.notes', { webhookSecret: 'sealed:hook', wecomApp: 'crm' });
         await installs.create(made, t0);
-        const change = { fromVersion: '1.0.0', version: '1.1.0', grants: ['contacts.read', 'messages.send'], config: 'sealed:config:2' };
+        const change = { fromVersion: '1.0.0', fromConfig: made.config, version: '1.1.0', grants: ['contacts.read', 'messages.send'], config: 'sealed:config:2' };
+        // A config edited since it was read is not overwritten.
+        expect(await installs.upgrade('inst_1', { ...change, fromConfig: 'sealed:config:stale' }, t0 + 1)).toBeUndefined();
         const upgraded = await installs.upgrade('inst_1', change, t0 + 1);
         expect(upgraded).toEqual({
           ...made, version: '1.1.0', grants: change.grants, config: 'sealed:config:2', status: 'active',
@@ -457,14 +460,14 @@ export function tenancyContract(name: string, makeStore: () => Promise<TenancyHa
         expect(await installs.upgrade('nope', change, t0)).toBeUndefined();
         await withOther(async (other) => {
           const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-            [handle.store, other][i % 2]!.installs().upgrade('inst_1', { ...change, fromVersion: '1.1.0', version: `2.0.${i}` }, t0 + 10 + i)));
+            [handle.store, other][i % 2]!.installs().upgrade('inst_1', { ...change, fromVersion: '1.1.0', fromConfig: 'sealed:config:2', version: `2.0.${i}` }, t0 + 10 + i)));
           const won = answers.filter((a) => a !== undefined);
           expect(won).toHaveLength(1);
           expect(await other.installs().get('inst_1')).toEqual(won[0]);
         });
         const current = (await installs.get('inst_1'))!;
         await installs.uninstall('inst_1', t0 + 100, t0 + 200);
-        expect(await installs.upgrade('inst_1', { ...change, fromVersion: current.version, version: '3.0.0' }, t0 + 101)).toBeUndefined();
+        expect(await installs.upgrade('inst_1', { ...change, fromVersion: current.version, fromConfig: current.config, version: '3.0.0' }, t0 + 101)).toBeUndefined();
         expect(await installs.get('inst_1')).toMatchObject({ version: current.version, status: 'uninstalled' });
       });
 

@@ -48,7 +48,7 @@ export function adminRoutes(services: AdminServices): RouteSpec[] {
       catalogTenants: async () => [...(await services.catalog.refresh()).tenants.values()],
     })),
     ...installRoutes(get), ...workflowRoutes(get), ...usageRoutes(get), ...runsRoutes(store), ...tokenRoutes(store),
-    ...registryRoutes(store, (pluginId, version) => services.installs.approved(pluginId, version)),
+    ...registryRoutes(store, (pluginId) => services.installs.catchUp(pluginId)),
   ];
 }
 

@@ -3,7 +3,7 @@
 // config file's installs are listed too, read-only. Secrets in an install's config are never shown.
 import type { Catalog } from '../catalog/catalog.ts';
 import type { CatalogInstall } from '../catalog/types.ts';
-import { createRedactor } from '../engine/run/redact.ts';
+import { withoutSecrets } from '../engine/run/redact.ts';
 import { LianjieError } from '../errors.ts';
 import type { InstallAdmin, InstallInput } from '../marketplace/install-admin.ts';
 import type { StoredInstall, Store } from '../store/types.ts';
@@ -106,9 +106,8 @@ export function installRoutes(deps: () => InstallRouteDeps): RouteSpec[] {
   ];
 }
 
-/** The install's config with every value its schema marks secret replaced, as run history shows it. */
+/** The install's config with every value its schema marks secret replaced, wherever the schema puts it. */
 function redacted(install: CatalogInstall): Record<string, unknown> {
-  const text = createRedactor(install)(JSON.stringify(install.config));
-  return text === null ? {} : (JSON.parse(text) as Record<string, unknown>);
+  return withoutSecrets(install.plugin.manifest.config, install.config) as Record<string, unknown>;
 }
 

@@ -47,6 +47,11 @@ export function tenantRoutes(deps: () => TenantRouteDeps): RouteSpec[] {
       handler: async ({ params, query }) => answer(await deps().tenants.disable(params.tenantId!, query.retainDays === undefined ? deps().retainDays : Number(query.retainDays))),
     },
     {
+      method: 'post', path: '/api/v1/tenants/:tenantId/enable', tag: 'tenants', roles: ['platform'], tenantParam,
+      summary: 'Serves a disabled tenant again, before its data is purged', response: 'api/tenant-answer.schema.json',
+      handler: async ({ params }) => answer(await deps().tenants.enable(params.tenantId!)),
+    },
+    {
       method: 'put', path: '/api/v1/tenants/:tenantId/apps/:appId', tag: 'tenants', roles: both, tenantParam,
       summary: 'Adds or replaces a WeCom app of the tenant; its callback URL is /wecom/callback/{tenantId}/{appId}',
       body: 'api/app-put.schema.json', response: 'api/tenant-answer.schema.json',

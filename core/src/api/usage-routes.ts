@@ -26,7 +26,11 @@ export function usageRoutes(deps: () => { store: Store }): RouteSpec[] {
           ...(query.install ? { installId: query.install } : {}), ...(query.month ? { month: query.month } : {}),
           ...(query.from ? { fromMonth: query.from } : {}), ...(query.to ? { toMonth: query.to } : {}),
         })));
-        return { usage: rows.flat() };
+        // Per tenant queries, merged in the order one query gives: month descending, then tenant, plugin, install.
+        const key = (r: { month: string; tenantId: string; pluginId: string; installId: string }) => [r.tenantId, r.pluginId, r.installId];
+        return {
+          usage: rows.flat().sort((a, b) => (a.month !== b.month ? (a.month < b.month ? 1 : -1) : key(a).join('\n') < key(b).join('\n') ? -1 : 1)),
+        };
       },
     },
   ];

@@ -1,8 +1,9 @@
 // Installs from the registry: a tenant admin installs an approved version, consenting to every permission it declares,
-// with a config its schema accepts (sealed at rest). A newer approved version within the same major whose permissions
-// were all consented to is applied as soon as it is approved; a new major or a new permission waits until the admin
-// consents again, and a new major's config comes from the plugin's own migration, run in the sandbox. Uninstalling
-// stops the install, disables the tenant's workflows that use it, and keeps its data for a retention period.
+// with a config its schema accepts (sealed at rest). The newest approved version of the install's own major whose
+// permissions were all consented to is applied as soon as it is approved (and checked again hourly, so none is missed);
+// a new major or a new permission waits until the admin consents again, and a new major's config comes from the
+// plugin's own migration, run in the sandbox. Uninstalling stops the install, disables the tenant's workflows that use
+// it, and keeps its data for a retention period.
 import semver from 'semver';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { CatalogInstall, CatalogTenant } from '../catalog/types.ts';
@@ -55,6 +56,12 @@ export interface UpgradeOffer {
 }
 
 const idPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** The versions that can break each other: majors, and below 1.0.0 each minor (semver: 0.y may break at every y). */
+export function breakingLine(version: string): string {
+  const major = semver.major(version);
+  return major > 0 ? `${major}` : `0.${semver.minor(version)}`;
+}
 
 export function createInstallAdmin(deps: InstallAdminDeps) {
   const { store, catalog } = deps;
@@ -136,7 +143,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
     if (!newest || !semver.valid(row.version) || !semver.gt(newest.version, row.version)) return null;
     const manifest = JSON.parse(newest.manifest) as PluginManifest;
     const newPermissions = newest.permissions.filter((p) => !row.grants.includes(p));
-    const majorChange = semver.major(newest.version) !== semver.major(row.version);
+    const majorChange = breakingLine(newest.version) !== breakingLine(row.version);
     return {
       version: newest.version, permissions: newest.permissions, newPermissions, majorChange,
       needsConsent: majorChange || newPermissions.length > 0,
@@ -149,7 +156,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
     if (given !== undefined) return configFor(target.manifest, given);
     const current = openConfig(row);
     const fromMajor = semver.major(row.version);
-    if (fromMajor === semver.major(target.record.version)) {
+    if (breakingLine(row.version) === breakingLine(target.record.version)) {
       try {
         return resolveInstallConfig(target.manifest, current);
       } catch (error) {
@@ -169,12 +176,20 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
     return result.output;
   }
 
-  async function applyUpgrade(row: StoredInstall, version: string, grants: string[], config: Record<string, unknown>): Promise<StoredInstall> {
-    const moved = await store.installs().upgrade(row.id, { fromVersion: row.version, version, grants, config: deps.secrets().seal(JSON.stringify(config)) }, now());
+  /** Writes the move if the install is still as it was read; the catalog is told by the caller. */
+  async function moveInstall(row: StoredInstall, version: string, grants: string[], config: Record<string, unknown>): Promise<StoredInstall> {
+    const moved = await store.installs().upgrade(row.id, {
+      fromVersion: row.version, fromConfig: row.config, version, grants, config: deps.secrets().seal(JSON.stringify(config)),
+    }, now());
     if (!moved) throw new LianjieError('install.version_unavailable', `install "${row.id}" changed while it was being upgraded; look again`);
-    await catalog.changed();
     deps.logger.info({ installId: row.id, plugin: row.pluginId, from: row.version, to: version }, 'install upgraded');
     return moved;
+  }
+
+  /** The newest approved version `row` moves to without asking: its own major, newer, every permission consented to. */
+  function automaticTarget(row: StoredInstall, versions: readonly PluginVersionRecord[]): PluginVersionRecord | undefined {
+    if (!semver.valid(row.version)) return undefined;
+    return versions.find((v) => breakingLine(v.version) === breakingLine(row.version) && semver.gt(v.version, row.version) && v.permissions.every((p) => row.grants.includes(p)));
   }
 
   return {
@@ -236,28 +251,37 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
       }
       checkConsent(target.manifest, request.consent);
       const config = await upgradedConfig(row, target, request.config);
-      return applyUpgrade(row, target.record.version, [...new Set(request.consent)], config);
+      const moved = await moveInstall(row, target.record.version, [...new Set(request.consent)], config);
+      await catalog.changed();
+      return moved;
     },
 
     /**
-     * A version was approved: installs of its plugin on an older version of the same major, whose grants cover every
-     * permission it declares and whose config its schema accepts, move to it now. Answers the ids moved.
+     * Moves every active install (of one plugin, or of all) to the newest approved version of its own major whose
+     * permissions it was granted and whose config schema accepts its config: run when a version is approved, and hourly
+     * so that none is left behind by a crash or a transient failure. The catalog is told once. Answers the ids moved.
      */
-    async approved(pluginId: string, version: string): Promise<string[]> {
-      const rows = await store.installs().list({ pluginId, status: 'active' });
+    async catchUp(pluginId?: string): Promise<string[]> {
+      const rows = await store.installs().list({ ...(pluginId ? { pluginId } : {}), status: 'active' });
+      const versions = new Map<string, Promise<PluginVersionRecord[]>>();
+      const targets = new Map<string, Promise<{ record: PluginVersionRecord; manifest: PluginManifest }>>();
       const moved: string[] = [];
       for (const row of rows) {
-        const offer = await offerFor(row);
-        if (!offer || offer.needsConsent || offer.version !== version) continue;
+        if (!versions.has(row.pluginId)) versions.set(row.pluginId, approved(row.pluginId));
+        const target = automaticTarget(row, await versions.get(row.pluginId)!);
+        if (!target) continue;
+        const key = `${row.pluginId}@${target.version}`;
+        if (!targets.has(key)) targets.set(key, versionToInstall(row.pluginId, target.version));
         try {
-          const target = await versionToInstall(pluginId, version);
-          await applyUpgrade(row, version, row.grants, resolveInstallConfig(target.manifest, openConfig(row)));
+          const { record, manifest } = await targets.get(key)!;
+          await moveInstall(row, record.version, row.grants, resolveInstallConfig(manifest, openConfig(row)));
           moved.push(row.id);
         } catch (error) {
           // Left where it is: the admin sees the offer and upgrades by hand, with config if needed.
-          deps.logger.warn({ err: error, installId: row.id, plugin: pluginId, version }, 'install not upgraded automatically');
+          deps.logger.warn({ err: error, installId: row.id, plugin: row.pluginId, version: target.version }, 'install not upgraded automatically');
         }
       }
+      if (moved.length > 0) await catalog.changed();
       return moved;
     },
 

@@ -91,6 +91,7 @@ export function createMeter(options: MeterOptions): Meter {
     },
     capabilityCall(scope, capability, method, args, result) {
       if (capability === 'wecom') {
+        if (!result.ok && refusedBeforeWecom.has(result.failure.code)) return;
         const delta = entry(scope);
         delta.wecomCalls += 1;
         if (result.ok && wecomEffectMethods.has(method as never)) delta.effects += 1;
@@ -131,6 +132,8 @@ function idsAt(args: unknown, keys: readonly string[]): string[] {
 
 /** Refusals at the host's door: the call never reached WeCom or the network, so it is not usage. */
 const refusedAtDoor = new Set(['capability.denied', 'capability.args_invalid']);
+/** `wecom` failures decided by the host before any request to WeCom. */
+const refusedBeforeWecom = new Set(['wecom.not_configured', 'wecom.suite_ticket_missing', 'quota.exceeded', 'capability.failed']);
 
 /** The registry with every call that passed its grant and argument checks counted. */
 export function meteredCapabilities(registry: CapabilityRegistry, meter: Pick<Meter, 'capabilityCall'>): CapabilityRegistry {

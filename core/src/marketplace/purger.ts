@@ -1,13 +1,25 @@
-// Deletes what has outlived its retention: disabled tenants past their purgeAfter (a suite's cancel_auth asks for
-// this) and uninstalled installs past their retainUntil, with everything the host kept under them. Hourly, in every
-// host process; the store lets two processes purging at once split the work.
+// Hourly housekeeping, in every host process, the first round shortly after the start (a host restarted more often
+// than hourly still does it): what has outlived its retention is deleted (disabled tenants past their purgeAfter, as a
+// suite's cancel_auth asks; uninstalled installs past their retainUntil), with everything the host kept under them;
+// and installs are moved to the versions approved for them that they have not moved to yet. The store lets two
+// processes doing this at once split the work.
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { Store } from '../store/types.ts';
 
 const everyMs = 3_600_000;
+const firstMs = 10_000;
 
-export function createPurger(deps: { store: Store; catalog: Catalog; logger: Pick<Logger, 'info' | 'error'>; now?: () => number }) {
+export interface PurgerDeps {
+  store: Store;
+  catalog: Catalog;
+  /** Moves installs to the approved versions due to them (install-admin.ts catchUp). */
+  catchUp(): Promise<unknown>;
+  logger: Pick<Logger, 'info' | 'error'>;
+  now?: () => number;
+}
+
+export function createPurger(deps: PurgerDeps) {
   const now = deps.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
 
@@ -21,14 +33,25 @@ export function createPurger(deps: { store: Store; catalog: Catalog; logger: Pic
     return { tenants, installs };
   }
 
+  async function round(): Promise<void> {
+    for (const [what, task] of [['purging', purgeDue], ['catching installs up', deps.catchUp]] as const) {
+      try {
+        await task();
+      } catch (error) {
+        deps.logger.error({ err: error }, `${what} failed; it is tried again in an hour`);
+      }
+    }
+  }
+
   return {
     purgeDue,
     start() {
-      const tick = () => {
-        timer = setTimeout(() => void purgeDue().catch((error: unknown) => deps.logger.error({ err: error }, 'purging failed; it is tried again in an hour')).finally(() => timer && tick()), everyMs);
+      const next = (ms: number) => {
+        timer = setTimeout(() => void round().finally(() => timer && next(everyMs)), ms);
         timer.unref();
       };
-      tick();
+      // Spread over a few seconds, so that host processes started together do not all go at once.
+      next(firstMs + Math.floor(Math.random() * firstMs));
     },
     stop() {
       clearTimeout(timer);

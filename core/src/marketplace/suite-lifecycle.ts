@@ -11,7 +11,8 @@ import type { Logger } from '../ops/logger.ts';
 import type { Sealer } from '../secrets/seal.ts';
 import type { StoredEvent, Store } from '../store/types.ts';
 import type { SuiteCredentials, WecomClient } from '../wecom/api/client.ts';
-import { WecomApiError } from '../wecom/api/errors.ts';
+import { busy, WecomApiError } from '../wecom/api/errors.ts';
+import { suiteTicketReader } from '../catalog/suite-tickets.ts';
 import { defaultTimezone } from './tenant-admin.ts';
 
 export interface SuiteLifecycleDeps {
@@ -26,34 +27,31 @@ export interface SuiteLifecycleDeps {
   now?: () => number;
 }
 
-/** Suite event types this handles; other events pass untouched. */
-export const suiteCommandTypes = new Set(['wecom.suite.ticket', 'wecom.suite.create_auth', 'wecom.suite.cancel_auth']);
+/**
+ * Suite event types this handles; other events pass untouched. reset_permanent_code (代开发 apps) carries an auth code
+ * for the corp's new permanent code, exchanged as create_auth's is.
+ */
+export const suiteCommandTypes = new Set(['wecom.suite.ticket', 'wecom.suite.create_auth', 'wecom.suite.reset_permanent_code', 'wecom.suite.cancel_auth']);
 
 export function createSuiteLifecycle(deps: SuiteLifecycleDeps): (event: StoredEvent) => Promise<boolean> {
   const { store, catalog, logger } = deps;
   const now = deps.now ?? Date.now;
 
-  function credentials(suite: SuiteConfig & { secret: string }): SuiteCredentials {
-    return {
-      suiteId: suite.id, suiteSecret: suite.secret,
-      ticket: async () => {
-        const kept = await store.tenants().suiteTicket(suite.id);
-        if (!kept) throw new WecomApiError('/cgi-bin/service/get_suite_token', undefined, `no suite_ticket has arrived for suite ${suite.id} yet`);
-        return deps.secrets().open(kept.ticket);
-      },
-    };
-  }
+  const ticket = suiteTicketReader(store, deps.secrets);
+  const credentials = (suite: SuiteConfig & { secret: string }): SuiteCredentials => ({ suiteId: suite.id, suiteSecret: suite.secret, ticket: () => ticket(suite.id) });
 
   async function createAuth(event: StoredEvent, suite: SuiteConfig & { secret: string }, sealedCode: string): Promise<boolean> {
     let answer: Record<string, unknown>;
     try {
       answer = await deps.client.suite.permanentCode(credentials(suite), deps.secrets().open(sealedCode));
     } catch (error) {
+      // No ticket yet: one comes within 10 minutes.
+      if (isLianjieError(error) && error.code === 'wecom.suite_ticket_missing') return false;
       if (!(error instanceof WecomApiError)) throw error;
-      // Unreachable, busy, or no ticket yet: try again on a later pass. Any other errcode (an expired or used auth
-      // code) will not change by trying again.
-      if (error.errcode === undefined || error.errcode === -1) return false;
-      logger.error({ err: error, suiteId: suite.id, eventId: event.id }, 'create_auth: WeCom refused the auth code; the corp must authorise again');
+      // Unreachable, busy or rate-limited: try again on a later pass. Any other errcode (an expired or used auth code)
+      // will not change by trying again; another host process on the same database may have used it first.
+      if (error.errcode === undefined || busy.has(error.errcode)) return false;
+      logger.error({ err: error, suiteId: suite.id, eventId: event.id }, `${event.type}: WeCom refused the auth code (used already by another host process, or expired: then the corp must authorise again)`);
       return true;
     }
     const corp = answer.auth_corp_info as { corpid?: unknown; corp_name?: unknown } | undefined;
@@ -62,11 +60,18 @@ export function createSuiteLifecycle(deps: SuiteLifecycleDeps): (event: StoredEv
       logger.error({ suiteId: suite.id, eventId: event.id }, 'create_auth: WeCom answered without a permanent code or corp id');
       return true;
     }
+    // A corp or id of the config file's tenants is the operator's: a suite does not make a second tenant of it.
+    const fixed = [...catalog.current().tenants.values()].filter((t) => t.origin === 'config');
+    if (fixed.some((t) => t.corpId === corp.corpid)) {
+      logger.error({ corpId: corp.corpid, suiteId: suite.id }, `${event.type}: the corp is a tenant of the host config file; the suite authorisation is not used`);
+      return true;
+    }
     const sealedPermanent = deps.secrets().seal(answer.permanent_code);
     const base = tenantIdFor(corp.corpid);
-    for (let n = 1; n <= 20; n++) {
+    const candidates = Array.from({ length: 20 }, (_, i) => (i === 0 ? base : `${base.slice(0, 58)}-${i + 1}`)).filter((id) => !fixed.some((t) => t.id === id));
+    for (const id of candidates) {
       const outcome = await store.tenants().authorise({
-        id: n === 1 ? base : `${base.slice(0, 58)}-${n}`, name: typeof corp.corp_name === 'string' ? corp.corp_name : null, corpId: corp.corpid,
+        id, name: typeof corp.corp_name === 'string' ? corp.corp_name : null, corpId: corp.corpid,
         timezone: defaultTimezone, contactQuota: null, origin: 'suite', suiteId: suite.id, permanentCode: sealedPermanent,
         suiteAgentId: typeof agent?.agentid === 'number' ? agent.agentid : null,
       }, now());
@@ -75,17 +80,23 @@ export function createSuiteLifecycle(deps: SuiteLifecycleDeps): (event: StoredEv
         logger.info({ tenantId: outcome.tenant.id, corpId: corp.corpid, suiteId: suite.id, reactivated: outcome.reactivated }, 'suite authorised by a corp');
         return true;
       }
+      if (outcome.reason === 'corp_taken') {
+        logger.error({ corpId: corp.corpid, suiteId: suite.id }, `${event.type}: the corp is a tenant made through the admin API; the suite authorisation is not used`);
+        return true;
+      }
     }
     logger.error({ corpId: corp.corpid }, 'create_auth: no free tenant id for the corp');
     return true;
   }
 
-  async function cancelAuth(event: StoredEvent, corpId: string): Promise<boolean> {
+  async function cancelAuth(event: StoredEvent, suite: SuiteConfig, corpId: string): Promise<boolean> {
     const tenant = await store.tenants().byCorpId(corpId);
-    if (!tenant || tenant.origin !== 'suite') {
-      logger.warn({ corpId, eventId: event.id }, 'cancel_auth for a corp that is no suite tenant here');
+    // Only the suite the corp authorised last can end it; a second delivery (or another process) finds it ended.
+    if (!tenant || tenant.origin !== 'suite' || tenant.suiteId !== suite.id) {
+      logger.warn({ corpId, suiteId: suite.id, eventId: event.id }, 'cancel_auth for a corp that is no tenant of this suite here');
       return true;
     }
+    if (tenant.status === 'disabled') return true;
     const at = now();
     await store.tenants().disable(tenant.id, at, at + deps.retainDays * 86_400_000);
     await catalog.changed();
@@ -96,7 +107,7 @@ export function createSuiteLifecycle(deps: SuiteLifecycleDeps): (event: StoredEv
   return async (event) => {
     if (!suiteCommandTypes.has(event.type)) return true;
     const data = event.data as { suiteId?: string; suiteTicket?: string; authCode?: string; authCorpId?: string };
-    const suite = deps.suites.find((s) => s.id === (event.suiteId ?? data.suiteId));
+    const suite = deps.suites.find((s) => s.id === event.suiteId);
     if (!suite) return true;
     try {
       switch (event.type) {
@@ -104,13 +115,14 @@ export function createSuiteLifecycle(deps: SuiteLifecycleDeps): (event: StoredEv
           if (data.suiteTicket) await store.tenants().putSuiteTicket(suite.id, data.suiteTicket, Date.parse(event.occurredAt) || now());
           return true;
         case 'wecom.suite.create_auth':
+        case 'wecom.suite.reset_permanent_code':
           if (!suite.secret) {
             logger.error({ suiteId: suite.id }, 'create_auth: the suite has no secret in the host config, so its auth code cannot be exchanged');
             return true;
           }
           return await createAuth(event, { ...suite, secret: suite.secret }, data.authCode ?? '');
         default:
-          return await cancelAuth(event, data.authCorpId ?? '');
+          return await cancelAuth(event, suite, data.authCorpId ?? '');
       }
     } catch (error) {
       // No key to seal or open with: nothing will change until an operator sets one, so the event is not held.
@@ -130,7 +142,7 @@ export function tenantIdFor(corpId: string): string {
 }
 
 /** The fields of suite command events that are credentials: kept sealed in the event, and out of its raw message. */
-const sealedFields = { 'wecom.suite.ticket': 'suiteTicket', 'wecom.suite.create_auth': 'authCode' } as const;
+const sealedFields = { 'wecom.suite.ticket': 'suiteTicket', 'wecom.suite.create_auth': 'authCode', 'wecom.suite.reset_permanent_code': 'authCode' } as const;
 
 /**
  * Seals a suite_ticket's ticket and a create_auth's auth code before the event is stored; without a key they are

@@ -1,7 +1,7 @@
 // Tenants and their WeCom apps made at run time: checked against the config file's (whose entries stay read-only),
 // secrets sealed before they reach the store, and every process told through the catalog revision.
 import type { Catalog } from '../catalog/catalog.ts';
-import type { CatalogTenant } from '../catalog/types.ts';
+import type { CatalogSnapshot, CatalogTenant } from '../catalog/types.ts';
 import { LianjieError } from '../errors.ts';
 import type { Sealer } from '../secrets/seal.ts';
 import type { NewTenant, Store } from '../store/types.ts';
@@ -71,7 +71,7 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
       const created = await store.tenants().create(tenant, now());
       if (!created.ok) throw new LianjieError('tenant.exists', created.reason === 'exists' ? `tenant "${input.id}" exists` : `corp ${input.corpId} is another tenant`);
       for (const app of sealed) await store.tenants().putApp({ tenantId: input.id, ...app }, now());
-      return (await catalog.changed()).tenants.get(input.id)!;
+      return shown(await catalog.changed(), input.id);
     },
 
     async update(tenantId: string, patch: { name?: string | null; timezone?: string; contactQuota?: ContactQuotaPolicy | null }): Promise<CatalogTenant> {
@@ -82,14 +82,14 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
         ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
         ...('contactQuota' in patch ? { contactQuota: patch.contactQuota ? JSON.stringify(patch.contactQuota) : null } : {}),
       }, now());
-      return (await catalog.changed()).tenants.get(tenantId)!;
+      return shown(await catalog.changed(), tenantId);
     },
 
     async putApp(tenantId: string, appId: string, app: AppInput): Promise<CatalogTenant> {
       writable(await current(tenantId));
       const stored = await store.tenants().putApp({ tenantId, ...sealApp(deps.secrets(), { ...app, id: appId }) }, now());
       if (!stored) throw new LianjieError('tenant.not_found', `no tenant "${tenantId}"`);
-      return (await catalog.changed()).tenants.get(tenantId)!;
+      return shown(await catalog.changed(), tenantId);
     },
 
     async deleteApp(tenantId: string, appId: string): Promise<boolean> {
@@ -104,18 +104,25 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
       writable(await current(tenantId));
       const at = now();
       await store.tenants().disable(tenantId, at, at + retainDays * 86_400_000);
-      return (await catalog.changed()).tenants.get(tenantId)!;
+      return shown(await catalog.changed(), tenantId);
     },
 
     async enable(tenantId: string): Promise<CatalogTenant> {
       writable(await current(tenantId));
       await store.tenants().enable(tenantId, now());
-      return (await catalog.changed()).tenants.get(tenantId)!;
+      return shown(await catalog.changed(), tenantId);
     },
   };
 }
 
 export type TenantAdmin = ReturnType<typeof createTenantAdmin>;
+
+/** The tenant as the catalog serves it after a change; one it cannot open (another key) is reported, not half shown. */
+function shown(snapshot: CatalogSnapshot, tenantId: string): CatalogTenant {
+  const tenant = snapshot.tenants.get(tenantId);
+  if (!tenant) throw new LianjieError('internal', `tenant "${tenantId}" was stored but cannot be served; the host log says why`);
+  return tenant;
+}
 
 function sealApp(sealer: Sealer, app: AppInput & { id: string }) {
   return {

@@ -69,12 +69,13 @@ export interface TenantStore {
   /** Changes name, timezone and contact quota (a key left out is unchanged); undefined when there is no such tenant. */
   update(id: string, patch: { name?: string | null; timezone?: string; contactQuota?: string | null }, at: number): Promise<StoredTenant | undefined>;
   /**
-   * A suite's create_auth: a corp that authorised before (even disabled) gets its tenant back, active, with the new
-   * permanent code and agent id, disabledAt and purgeAfter cleared; otherwise `tenant` is inserted. `reactivated` says which.
-   * Refuses with `exists` when `tenant.id` is taken by another corp.
+   * A suite's create_auth: a corp that authorised before (even disabled) gets its suite tenant back, active, with the
+   * new permanent code and agent id, disabledAt and purgeAfter cleared; otherwise `tenant` is inserted. `reactivated`
+   * says which. Refuses with `exists` when `tenant.id` is taken, and with `corp_taken` when the corp is a tenant made
+   * through the API: a suite never takes over (or brings back) a tenant the platform team manages.
    */
   authorise(tenant: NewTenant & { suiteId: string; permanentCode: string }, at: number): Promise<
-    { ok: true; tenant: StoredTenant; reactivated: boolean } | { ok: false; reason: 'exists' }
+    { ok: true; tenant: StoredTenant; reactivated: boolean } | { ok: false; reason: 'exists' | 'corp_taken' }
   >;
   /** Sets status disabled, disabledAt and purgeAfter (null: never); undefined when there is no such tenant. Disabling twice keeps the first time. */
   disable(id: string, at: number, purgeAfter: number | null): Promise<StoredTenant | undefined>;
@@ -135,9 +136,10 @@ export interface InstallStore {
   list(filter?: { tenantId?: string; pluginId?: string; status?: InstallStatus }): Promise<StoredInstall[]>;
   /**
    * Moves an active install to another version with the grants and config given, only if it is still at `fromVersion`
-   * (a concurrent upgrade wins once); undefined when it was not (or is not active).
+   * with the sealed config `fromConfig` it was read with (a concurrent upgrade wins once, and a config edited meanwhile
+   * is not overwritten); undefined when it was not (or is not active).
    */
-  upgrade(id: string, change: { fromVersion: string; version: string; grants: string[]; config: string }, at: number): Promise<StoredInstall | undefined>;
+  upgrade(id: string, change: { fromVersion: string; fromConfig: string; version: string; grants: string[]; config: string }, at: number): Promise<StoredInstall | undefined>;
   /** Replaces config, webhook secret and wecom app of an active install (a key left out is unchanged). */
   update(id: string, patch: { config?: string; webhookSecret?: string | null; wecomApp?: string | null }, at: number): Promise<StoredInstall | undefined>;
   /** Active → uninstalled with uninstalledAt and retainUntil; undefined when not active. */

@@ -4,11 +4,11 @@ import type { EngineConfig } from '../../config/types.ts';
 import type { Logger } from '../../ops/logger.ts';
 import type { Install } from '../../plugins/types.ts';
 import type { Result } from '../../../../sdk/src/sandbox/index.ts';
-import type { Store, StoredEvent } from '../../store/types.ts';
+import type { Store } from '../../store/types.ts';
 import type { InstallSource } from '../../catalog/install-index.ts';
 import { createExecutor, type ActionRunner, type Executor, type ExecutorOptions } from './executor.ts';
 import { createPlanCache } from './plan-cache.ts';
-import { createRouter, type Router } from './router.ts';
+import { createRouter, type HostEvents, type Router } from './router.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 
 export interface EngineOptions {
@@ -19,7 +19,7 @@ export interface EngineOptions {
   /** A tenant's IANA timezone, for schedule triggers. */
   timezone(tenantId: string): string;
   /** Events the host acts on itself before routing them (router.ts). */
-  onHostEvent?(event: StoredEvent): Promise<boolean>;
+  hostEvents?: HostEvents;
   logger?: Pick<Logger, 'warn' | 'error' | 'info'>;
   onOutcome?: ExecutorOptions['onOutcome'];
 }
@@ -48,7 +48,7 @@ export function createEngine(options: EngineOptions): Engine {
   const runTrigger = (install: Install, triggerId: string, input: unknown, context: { timeoutMs?: number } = {}) =>
     options.runner.runTrigger(install, triggerId, input, context);
   const router = createRouter({
-    runs, workflows: store.workflows(), logger, onRouted: () => executor.wake(), eventTriggers: { installs: options.installs, runTrigger }, onHostEvent: options.onHostEvent,
+    runs, workflows: store.workflows(), logger, onRouted: () => executor.wake(), eventTriggers: { installs: options.installs, runTrigger }, hostEvents: options.hostEvents,
   });
   const scheduler = createScheduler({
     installs: options.installs, timezone: options.timezone, ticks: store.scheduleTicks(), router, owner: executor.owner, logger, runTrigger,

@@ -101,6 +101,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
       });
       return writes;
     };
+    /** The installs this run's steps took their config from, by plugin. */
+    const used = new Map<string, Set<Install>>();
     let outcome: RunOutcome;
     try {
       if (run.cursor) cursor = JSON.parse(run.cursor) as Cursor;
@@ -110,16 +112,24 @@ export function createExecutor(options: ExecutorOptions): Executor {
         trigger: JSON.parse(run.trigger),
         now,
         random,
-        installConfig: (pluginId) => installsByPlugin().get(`${run.tenantId}\n${pluginId}`)?.config,
+        installConfig: (pluginId) => {
+          const install = installsByPlugin().get(`${run.tenantId}\n${pluginId}`);
+          if (install) (used.get(pluginId) ?? used.set(pluginId, new Set()).get(pluginId)!).add(install);
+          return install?.config;
+        },
         callAction: (step, input, call) => {
           const install = installsByPlugin().get(`${run.tenantId}\n${step.pluginId}`);
           // Uninstalled since the workflow was saved: the step fails for good rather than waiting for it to return.
-          if (!install) return Promise.resolve(failure('install.not_found', `${step.pluginId} is no longer installed for tenant "${run.tenantId}"`));
+          if (!install) return Promise.resolve(failure('workflow.install_missing', `${step.pluginId} is no longer installed for tenant "${run.tenantId}"`));
           return runner.runAction(install, step.actionId, input, { runId: run.id, ...call });
         },
         record: (draft, pluginId) => {
-          const install = pluginId === undefined ? undefined : installsByPlugin().get(`${run.tenantId}\n${pluginId}`);
-          const redact = install ? redactorOf(install) : (text: string | null) => text;
+          // Every config this run's steps of the plugin saw: one uninstalled, upgraded or edited since its input was
+          // made still has its secrets redacted.
+          const installs = [...(pluginId === undefined ? [] : used.get(pluginId) ?? [])];
+          const current = pluginId === undefined ? undefined : installsByPlugin().get(`${run.tenantId}\n${pluginId}`);
+          if (current) installs.push(current);
+          const redact = (text: string | null) => installs.reduce((t, install) => redactorOf(install)(t), text);
           records.push({ ...draft, runId: run.id, input: redact(draft.input), output: redact(draft.output) });
         },
         checkpoint: () => write({ status: 'running', leaseUntil: now() + leaseMs }),

@@ -33,17 +33,20 @@ export interface RouterOptions {
   pollMs?: number;
   /** How long the list of enabled workflows is reused before it is read again. Default 250 ms. */
   workflowsTtlMs?: number;
-  /**
-   * Events the host itself acts on before they are routed (a suite's tickets and authorisations): answers false when
-   * the event must be offered again on a later pass (WeCom could not be reached).
-   */
-  onHostEvent?(event: StoredEvent): Promise<boolean>;
+  /** Events the host itself acts on before they are routed (a suite's tickets and authorisations). */
+  hostEvents?: HostEvents;
   /** Installs whose `event` triggers derive trigger outputs from canonical events, and how to run them. */
   eventTriggers?: {
     installs: InstallSource<Install>;
     runTrigger(install: Install, triggerId: string, input: unknown, context: { timeoutMs: number }): Promise<Result>;
   };
   now?: () => number;
+}
+
+export interface HostEvents {
+  types: ReadonlySet<string>;
+  /** Acts on one; answers false when it must be offered again on a later pass (WeCom could not be reached). */
+  handle(event: StoredEvent): Promise<boolean>;
 }
 
 export interface Router {
@@ -118,7 +121,6 @@ export function createRouter(options: RouterOptions): Router {
    * again on a later pass, its other runs kept by their trigger keys.
    */
   async function runsFor(event: StoredEvent, plans: Map<string, WorkflowPlan[]>): Promise<{ runs: NewRun[]; retry: boolean }> {
-    if (options.onHostEvent && !(await options.onHostEvent(event))) return { runs: [], retry: true };
     if (event.tenantId === null) return { runs: [], retry: false };
     const tenantId = event.tenantId;
     const trigger = eventTrigger(event);
@@ -172,11 +174,28 @@ export function createRouter(options: RouterOptions): Router {
     const events = await runs.unroutedEvents(batch);
     if (events.length === 0) return 0;
     const plans = await enabledWorkflows();
-    const found = await Promise.all(events.map((event) => runsFor(event, plans)));
+    const held = await actOnHostEvents(events);
+    const found = await Promise.all(events.map((event) => (held.has(event.id) ? { runs: [], retry: true } : runsFor(event, plans))));
     const routed = events.filter((_, i) => !found[i]!.retry).map((e) => e.id);
     const inserted = await runs.route(found.flatMap((f) => f.runs), routed);
     if (inserted.length > 0) options.onRouted?.(inserted);
     return routed.length;
+  }
+
+  /**
+   * Offers the host's own events to their handler one at a time, in the order they arrived: a cancel_auth is never
+   * acted on before the create_auth that came first. One that must wait holds back the host events after it too.
+   * Answers the ids held back.
+   */
+  async function actOnHostEvents(events: readonly StoredEvent[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    const host = options.hostEvents;
+    if (!host) return held;
+    for (const event of events) {
+      if (!host.types.has(event.type)) continue;
+      if (held.size > 0 || !(await host.handle(event))) held.add(event.id);
+    }
+    return held;
   }
 
   async function drain(): Promise<number> {

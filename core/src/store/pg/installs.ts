@@ -23,7 +23,7 @@ const listSql = `SELECT * FROM installs
   ORDER BY tenant_id COLLATE "C", id COLLATE "C"`;
 
 const upgradeSql = `UPDATE installs SET version = $3, grants = $4, config = $5, updated_at = $6
-  WHERE id = $1 AND status = 'active' AND version = $2 RETURNING *`;
+  WHERE id = $1 AND status = 'active' AND version = $2 AND config = $7 RETURNING *`;
 
 const updateSql = `UPDATE installs SET config = coalesce($2::text, config),
     webhook_secret = CASE WHEN $3::boolean THEN $4::text ELSE webhook_secret END,
@@ -67,7 +67,7 @@ export function createPgInstalls(pool: pg.Pool): InstallStore {
       return rows.map(toInstall);
     },
     upgrade: (id, change, at) => one('lianjie_installs_upgrade', upgradeSql, [
-      id, change.fromVersion, change.version, JSON.stringify(change.grants), change.config, at,
+      id, change.fromVersion, change.version, JSON.stringify(change.grants), change.config, at, change.fromConfig,
     ]),
     update: (id, patch, at) => one('lianjie_installs_update', updateSql, [
       id, patch.config ?? null, patch.webhookSecret !== undefined, patch.webhookSecret ?? null, patch.wecomApp !== undefined, patch.wecomApp ?? null, at,

@@ -28,9 +28,9 @@ const updateSql = `UPDATE tenants SET name = CASE WHEN $2::boolean THEN $3::text
 
 const reactivateSql = `UPDATE tenants SET status = 'active', suite_id = $2, permanent_code = $3, suite_agent_id = $4,
     disabled_at = NULL, purge_after = NULL, updated_at = $5
-  WHERE corp_id = $1 RETURNING *`;
+  WHERE corp_id = $1 AND origin = 'suite' RETURNING *`;
 
-const holderSql = 'SELECT corp_id FROM tenants WHERE id = $1';
+const suiteCorpSql = "SELECT 1 FROM tenants WHERE corp_id = $1 AND origin = 'suite'";
 
 // coalesce keeps the first disabling's time: a racing second UPDATE waits for the first's row lock, then re-reads the
 // row it committed. enable clears it, so the next disabling starts afresh.
@@ -110,9 +110,11 @@ export function createPgTenants(pool: pg.Pool): TenantStore {
         if (back) return { ok: true, tenant: back, reactivated: true } as const;
         const created = await insert(tenant, at);
         if (created) return { ok: true, tenant: created, reactivated: false } as const;
-        const { rows } = await pool.query<{ corp_id: string }>({ name: 'lianjie_tenants_holder', text: holderSql, values: [tenant.id] });
-        const holder = rows[0]?.corp_id;
-        return holder !== undefined && holder !== tenant.corpId ? { ok: false, reason: 'exists' } as const : undefined;
+        // A suite tenant of the corp that appeared meanwhile (a racing authorisation) is taken back on the next round.
+        if ((await pool.query({ name: 'lianjie_tenants_suite_corp', text: suiteCorpSql, values: [tenant.corpId] })).rowCount) return undefined;
+        const { rows } = await pool.query<{ reason: 'exists' | 'corp_taken' | null }>({ name: 'lianjie_tenants_taken', text: takenSql, values: [tenant.id, tenant.corpId] });
+        const reason = rows[0]?.reason;
+        return reason ? { ok: false, reason } as const : undefined;
       });
     },
     disable: (id, at, purgeAfter) => one('lianjie_tenants_disable', disableSql, [id, at, purgeAfter]),

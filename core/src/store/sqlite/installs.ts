@@ -45,7 +45,7 @@ export function createSqliteInstalls(sqlite: Database.Database): InstallStore {
     },
     async upgrade(id, change, at) {
       return one(s().upgrade.get({
-        id, from: change.fromVersion, version: change.version, grants: JSON.stringify(change.grants), config: change.config, at,
+        id, from: change.fromVersion, fromConfig: change.fromConfig, version: change.version, grants: JSON.stringify(change.grants), config: change.config, at,
       }));
     },
     async update(id, patch, at) {
@@ -83,7 +83,7 @@ function prepare(sqlite: Database.Database) {
     // The version check and the write are one statement: of two racing upgrades from one version only the first finds it.
     upgrade: sqlite.prepare(
       `UPDATE installs SET version = @version, grants = @grants, config = @config, updated_at = @at
-       WHERE id = @id AND status = 'active' AND version = @from RETURNING *`,
+       WHERE id = @id AND status = 'active' AND version = @from AND config = @fromConfig RETURNING *`,
     ),
     update: sqlite.prepare(
       `UPDATE installs SET config = coalesce(@config, config), webhook_secret = CASE WHEN @setSecret THEN @webhookSecret ELSE webhook_secret END,

@@ -24,7 +24,8 @@ export function createSqliteTenants(sqlite: Database.Database): TenantStore {
       corpId: tenant.corpId, suiteId: tenant.suiteId, permanentCode: tenant.permanentCode, suiteAgentId: tenant.suiteAgentId, at,
     }) as TenantRow | undefined;
     if (back) return { ok: true, tenant: toTenant(back), reactivated: true };
-    if (s().taken.get({ id: tenant.id, corpId: null }) !== null) return { ok: false, reason: 'exists' };
+    const reason = s().taken.get({ id: tenant.id, corpId: tenant.corpId }) as 'exists' | 'corp_taken' | null;
+    if (reason !== null) return { ok: false, reason };
     return { ok: true, tenant: toTenant(s().insert.get(tenantValues(tenant, at)) as TenantRow), reactivated: false };
   });
 
@@ -124,7 +125,7 @@ function prepare(sqlite: Database.Database) {
     reactivate: sqlite.prepare(
       `UPDATE tenants SET status = 'active', suite_id = @suiteId, permanent_code = @permanentCode, suite_agent_id = @suiteAgentId,
          disabled_at = NULL, purge_after = NULL, updated_at = @at
-       WHERE corp_id = @corpId RETURNING *`,
+       WHERE corp_id = @corpId AND origin = 'suite' RETURNING *`,
     ),
     // coalesce keeps the first disabling's time; enable clears it, so the next disabling starts afresh.
     disable: sqlite.prepare(

@@ -1,0 +1,41 @@
+// Secrets of an install's config are found wherever its schema marks them: nested objects, arrays, pattern and
+// additional properties, combinators and local refs; shown as [redacted] in answers and run history.
+import { describe, expect, it } from 'vitest';
+import type { Install } from '../../plugins/types.ts';
+import { createRedactor, withoutSecrets } from './redact.ts';
+
+const schema = {
+  type: 'object',
+  $defs: { credential: { type: 'object', properties: { password: { type: 'string', writeOnly: true } } } },
+  properties: {
+    greeting: { type: 'string' },
+    apiKey: { type: 'string', format: 'secret' },
+    accounts: { type: 'array', items: { $ref: '#/$defs/credential' } },
+    pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'string', writeOnly: true }] },
+    byStore: { type: 'object', additionalProperties: { type: 'object', properties: { token: { type: 'string', writeOnly: true } } } },
+    hooks: { type: 'object', patternProperties: { '^sig-': { type: 'string', writeOnly: true } } },
+    either: { anyOf: [{ type: 'string', writeOnly: true }, { type: 'number' }] },
+    short: { type: 'string', writeOnly: true },
+  },
+};
+const config = {
+  greeting: 'Hello', apiKey: 'sk-top-secret', accounts: [{ password: 'pw-one-1' }, { password: 'pw-two-2' }], pair: ['visible', 'pair-secret'],
+  byStore: { s42: { token: 'tok-store-42' } }, hooks: { 'sig-pos': 'hook-secret', other: 'plain' }, either: 'either-secret', short: 'abc',
+};
+
+describe('install secrets', () => {
+  it('withoutSecrets replaces every value the schema marks secret, whatever its length, and nothing else', () => {
+    expect(withoutSecrets(schema, config)).toEqual({
+      greeting: 'Hello', apiKey: '[redacted]', accounts: [{ password: '[redacted]' }, { password: '[redacted]' }], pair: ['visible', '[redacted]'],
+      byStore: { s42: { token: '[redacted]' } }, hooks: { 'sig-pos': '[redacted]', other: 'plain' }, either: '[redacted]', short: '[redacted]',
+    });
+  });
+
+  it('run history is redacted of the same secrets (those of four characters or more)', () => {
+    const install = { plugin: { manifest: { config: schema } }, config } as unknown as Install;
+    const text = createRedactor(install)(JSON.stringify({ echoed: Object.values(config) }))!;
+    for (const secret of ['sk-top-secret', 'pw-one-1', 'pw-two-2', 'pair-secret', 'tok-store-42', 'hook-secret', 'either-secret']) expect(text).not.toContain(secret);
+    expect(text).toContain('Hello');
+    expect(text).toContain('plain');
+  });
+});

@@ -158,6 +158,10 @@ describe.each(dialects)('the marketplace, on %s', (dialect) => {
     // Still 1.x: the workflow runs with the old config, and nothing is remarked.
     const before = await customerArrives();
     expect(await greetOutput(before.run.id)).toEqual({ text: expect.stringMatching(/^欢迎, /), visits: 1 });
+    // A fix of the 1.x line approved after 2.0.0 is still applied: the install's own line is what counts.
+    await publish('1.2.0');
+    const fixed = await api('GET', `/api/v1/tenants/acme/installs/${installId}`, undefined, 'acme');
+    expect(fixed.json.install).toMatchObject({ version: '1.2.0', upgrade: { version: '2.0.0', needsConsent: true } });
 
     const refused = await api('POST', `/api/v1/tenants/acme/installs/${installId}/upgrade`, { consent: ['store', 'wecom.external_contact.get'] }, 'acme');
     expect(refused).toMatchObject({ status: 409, json: { error: { code: 'install.consent_required' } } });

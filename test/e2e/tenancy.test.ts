@@ -11,7 +11,7 @@ import { sealerFromEnv } from '../../core/src/secrets/seal.ts';
 import { createWecomClient } from '../../core/src/wecom/api/client.ts';
 import { wecomAccessFrom } from '../../core/src/wecom/access.ts';
 import { createWecomSimulator, type WecomSimulator } from '../../core/src/wecom/simulator/index.ts';
-import { demoKeys, demoSuiteId, dialects, startHost, testConfig, type RunningHost } from '../support/host.ts';
+import { demoKeys, demoSuiteId, dialects, startHost, suiteCorpId, testConfig, type RunningHost } from '../support/host.ts';
 
 process.env.LIANJIE_SECRET_KEY = randomBytes(32).toString('base64');
 
@@ -159,5 +159,26 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
     expect(await host.host.store.tenants().purgeDue(Date.now() + 31 * 86_400_000)).toEqual([tenant.id]);
     expect(await host.host.store.workflows().listLatest(tenant.id)).toEqual([]);
     expect(await host.host.store.tenants().get(tenant.id)).toBeUndefined();
+  });
+
+  it('a suite takes over no tenant the operator manages: a corp of the config file or of the API is left as it is', async () => {
+    await sim.pushSuiteTicket(demoSuiteId);
+    const before = (await host.host.store.tenants().list()).length;
+    const gamma = await host.host.store.tenants().get('gamma');
+    // beta (config file, corp suiteCorpId) and gamma (made through the API) authorise the suite.
+    skew += 2000;
+    await sim.authorizeCorp(demoSuiteId, { corpId: suiteCorpId }, { push: true });
+    await sim.authorizeCorp(demoSuiteId, { corpId: gammaCorp }, { push: true });
+    // A corp the host may take: its tenant appears once both events before it were handled, in order.
+    await sim.authorizeCorp(demoSuiteId, { corpId: 'wwLaterCorp0001' }, { push: true });
+    await until(() => host.host.store.tenants().byCorpId('wwLaterCorp0001'));
+    expect(await host.host.store.tenants().byCorpId(suiteCorpId)).toBeUndefined();
+    expect(await host.host.store.tenants().get('gamma')).toEqual(gamma);
+    expect((await host.host.store.tenants().list()).length).toBe(before + 1);
+    // A cancel_auth for gamma's corp changes nothing either: it is no tenant of the suite.
+    await sim.cancelAuthorization(demoSuiteId, gammaCorp);
+    await sim.cancelAuthorization(demoSuiteId, 'wwLaterCorp0001');
+    await until(async () => ((await host.host.store.tenants().byCorpId('wwLaterCorp0001'))?.status === 'disabled' ? true : undefined));
+    expect(await host.host.store.tenants().get('gamma')).toEqual(gamma);
   });
 });

@@ -93,4 +93,30 @@ describe('router', () => {
     expect(new Set(timeouts)).toEqual(new Set([5000]));
     expect(await countBy(store, 'derived')).toBe(6);
   });
+
+  it('offers host events one at a time in arrival order; one that must wait holds back the host events after it', async () => {
+    const store = await setup(4);
+    const events = await store.runs().unroutedEvents(10);
+    // All four are of a host event type; the second cannot be acted on yet.
+    const hostIds = [events[1]!.id, events[3]!.id];
+    const offered: string[] = [];
+    let ready = false;
+    const router = createRouter({
+      runs: store.runs(), workflows: store.workflows(),
+      hostEvents: { types: new Set(['wecom.message.text']), handle: async (event) => {
+        if (!hostIds.includes(event.id)) return true;
+        offered.push(event.id);
+        return ready || event.id !== hostIds[0];
+      } },
+    });
+    await router.routeOnce();
+    // The first held back, and every host event after it with it (the last was not even offered); the one before it routed.
+    expect(offered).toEqual([hostIds[0]]);
+    expect((await store.runs().unroutedEvents(10)).map((e) => e.id)).toEqual(events.slice(1).map((e) => e.id));
+    ready = true;
+    await router.routeOnce();
+    expect(offered).toEqual([hostIds[0], hostIds[0], hostIds[1]]);
+    expect(await store.runs().unroutedEvents(10)).toEqual([]);
+    expect(await countBy(store, 'plain')).toBe(4);
+  });
 });

@@ -40,14 +40,21 @@ export function createMeter(options: MeterOptions): Meter {
   let pending = new Map<string, UsageDelta & { staffSet: Set<string>; contactSet: Set<string> }>();
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
-  const months = new Map<string, Intl.DateTimeFormat>();
+  /** Each timezone's month, worked out once a minute: formatting a date costs more than the rest of the count. */
+  const months = new Map<string, { format: Intl.DateTimeFormat; minute: number; month: string }>();
 
   function monthOf(tenantId: string): string {
     const timezone = options.timezone(tenantId);
-    let format = months.get(timezone);
-    if (!format) months.set(timezone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' })));
-    const parts = format.formatToParts(now());
-    return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
+    const at = now();
+    const minute = Math.floor(at / 60_000);
+    let known = months.get(timezone);
+    if (!known) months.set(timezone, (known = { format: new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }), minute: -1, month: '' }));
+    if (known.minute !== minute) {
+      const parts = known.format.formatToParts(at);
+      known.month = `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
+      known.minute = minute;
+    }
+    return known.month;
   }
 
   function entry(scope: Pick<CallScope, 'tenantId' | 'pluginId' | 'installId'>, month = monthOf(scope.tenantId)) {

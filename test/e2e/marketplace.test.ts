@@ -53,7 +53,8 @@ describe.each(dialects)('the marketplace, on %s', (dialect) => {
   });
   let closed = false;
   afterAll(async () => {
-    if (!closed) await host?.close();
+    if (closed) await host.database.drop();
+    else await host?.close();
     await simServer?.close();
   });
 

@@ -3,6 +3,8 @@
 // the same database; config tenants stay read-only; a suite's suite_ticket, create_auth and cancel_auth make, serve,
 // disable and finally purge a tenant, and a corp that authorises again gets its tenant back.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteTicketReader } from '../../core/src/catalog/suite-tickets.ts';
 import { createHost, type Host } from '../../core/src/host.ts';
@@ -28,6 +30,8 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
   let second: Host | undefined;
   /** WeCom's clock, moved on between callbacks that would otherwise carry the same second and be one delivery. */
   let skew = 0;
+  /** Credentials that passed through the host, for the scan of the database file at the end. */
+  const credentials: Record<string, string> = { gammaSecret, aesKey: demoKeys.encodingAesKey, secretKey: process.env.LIANJIE_SECRET_KEY! };
 
   beforeAll(async () => {
     sim = createWecomSimulator({
@@ -45,9 +49,11 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
     });
     sim.setSuiteCallback(demoSuiteId, { url: `${host.url}/wecom/suite/${demoSuiteId}`, ...demoKeys });
   });
+  let hostClosed = false;
   afterAll(async () => {
     await second?.close();
-    await host?.close();
+    if (hostClosed) await host.database.drop();
+    else await host?.close();
     await simServer?.close();
   });
 
@@ -119,6 +125,7 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
 
   it('a suite: the ticket is kept sealed, create_auth makes a tenant that acts through the suite, cancel_auth disables it and the purge deletes it', async () => {
     const { ticket } = await sim.pushSuiteTicket(demoSuiteId);
+    credentials.ticket = ticket;
     const kept = await until(() => host.host.store.tenants().suiteTicket(demoSuiteId));
     expect(kept.ticket).not.toContain(ticket);
     expect(await suiteTicketReader(host.host.store, sealerFromEnv)(demoSuiteId)).toBe(ticket);
@@ -128,6 +135,8 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
     const { authCode, agentId } = await sim.authorizeCorp(demoSuiteId, { corpId: suiteCorp, corpName: '套件客户' }, { push: true });
     const tenant = await until(async () => (await host.host.store.tenants().byCorpId(suiteCorp)) ?? undefined);
     expect(tenant).toMatchObject({ id: suiteCorp.toLowerCase(), origin: 'suite', suiteId: demoSuiteId, suiteAgentId: agentId, status: 'active' });
+    credentials.authCode = authCode;
+    credentials.permanentCode = (await until(async () => host.host.catalog.current().tenants.get(tenant.id)?.suite?.permanentCode))!;
     expect(JSON.stringify(await host.host.store.listEvents({ suiteId: demoSuiteId, limit: 10 }))).not.toContain(authCode);
     const shown = await api('GET', `/api/v1/tenants/${tenant.id}`);
     expect(shown.json.tenant).toMatchObject({ origin: 'suite', suiteId: demoSuiteId, name: '套件客户' });
@@ -180,5 +189,18 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
     await sim.cancelAuthorization(demoSuiteId, 'wwLaterCorp0001');
     await until(async () => ((await host.host.store.tenants().byCorpId('wwLaterCorp0001'))?.status === 'disabled' ? true : undefined));
     expect(await host.host.store.tenants().get('gamma')).toEqual(gamma);
+  });
+
+  it.runIf(dialect === 'sqlite')("the database file and its WAL hold none of the credentials' bytes", async () => {
+    await second?.close();
+    second = undefined;
+    await host.host.close();
+    hostClosed = true;
+    const dir = path.dirname(host.database.url.replace(/^file:/, ''));
+    const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(path.join(dir, f))));
+    expect(Object.keys(credentials)).toEqual(expect.arrayContaining(['ticket', 'authCode', 'permanentCode']));
+    for (const [name, secret] of Object.entries(credentials)) expect(bytes.includes(Buffer.from(secret)), name).toBe(false);
+    // The scan reads real content: the tenants' names are there.
+    expect(bytes.includes(Buffer.from('Gamma Books'))).toBe(true);
   });
 });

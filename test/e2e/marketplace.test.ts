@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRun } from '../../core/src/store/types.ts';
 import { createWecomSimulator, type WecomSimulator } from '../../core/src/wecom/simulator/index.ts';
+import { until } from '../support/until.ts';
 import { demoKeys, dialects, startHost, type RunningHost } from '../support/host.ts';
 import { loyaltyId, loyaltyTarball } from '../support/vendor-plugin.ts';
 
@@ -217,13 +218,3 @@ describe.each(dialects)('the marketplace, on %s', (dialect) => {
     expect(bytes.includes(Buffer.from(loyaltyId))).toBe(true);
   });
 });
-
-async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await what();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -13,6 +13,7 @@ import { sealerFromEnv } from '../../core/src/secrets/seal.ts';
 import { createWecomClient } from '../../core/src/wecom/api/client.ts';
 import { wecomAccessFrom } from '../../core/src/wecom/access.ts';
 import { createWecomSimulator, type WecomSimulator } from '../../core/src/wecom/simulator/index.ts';
+import { until } from '../support/until.ts';
 import { demoKeys, demoSuiteId, dialects, startHost, suiteCorpId, testConfig, type RunningHost } from '../support/host.ts';
 
 process.env.LIANJIE_SECRET_KEY = randomBytes(32).toString('base64');
@@ -65,15 +66,6 @@ describe.each(dialects)('tenants at run time, on %s', (dialect) => {
     return { status: response.status, json: JSON.parse(text) as any };
   }
 
-  async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await what();
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   it('a tenant made through the API takes signed callbacks at once; its secrets come back only as "set"', async () => {
     const made = await api('POST', '/api/v1/tenants', {

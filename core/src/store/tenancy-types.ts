@@ -29,17 +29,8 @@ export interface StoredTenant {
   purgeAfter: string | null;
 }
 
-export interface NewTenant {
-  id: string;
-  name: string | null;
-  corpId: string;
-  timezone: string;
-  contactQuota: string | null;
-  origin: TenantOrigin;
-  suiteId: string | null;
-  permanentCode: string | null;
-  suiteAgentId: number | null;
-}
+/** A tenant to store: it starts active, its times set by the store. */
+export type NewTenant = Omit<StoredTenant, 'status' | 'createdAt' | 'updatedAt' | 'disabledAt' | 'purgeAfter'>;
 
 export interface StoredApp {
   tenantId: string;

@@ -2,18 +2,7 @@
 import type { UsageDelta, UsageRecord } from './types.ts';
 
 /** One (tenant, plugin, install, month)'s share of a batch: its deltas' counters summed, its subjects once each. */
-export interface UsageWrite {
-  tenantId: string;
-  pluginId: string;
-  installId: string;
-  month: string;
-  invocations: number;
-  cpuMs: number;
-  wecomCalls: number;
-  effects: number;
-  staff: string[];
-  contacts: string[];
-}
+export type UsageWrite = Omit<UsageDelta, 'staff' | 'contacts'> & { staff: string[]; contacts: string[] };
 
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 

@@ -142,7 +142,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
         clearTimeout(grace);
       }
       catalog.stop();
-      purger.stop();
+      await purger.stop();
       await writer.flush();
       await decoder.stop();
       await engine.stop();

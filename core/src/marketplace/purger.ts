@@ -22,6 +22,7 @@ export interface PurgerDeps {
 export function createPurger(deps: PurgerDeps) {
   const now = deps.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
 
   async function purgeDue(): Promise<{ tenants: string[]; installs: string[] }> {
     const tenants = await deps.store.tenants().purgeDue(now());
@@ -47,15 +48,19 @@ export function createPurger(deps: PurgerDeps) {
     purgeDue,
     start() {
       const next = (ms: number) => {
-        timer = setTimeout(() => void round().finally(() => timer && next(everyMs)), ms);
+        timer = setTimeout(() => {
+          running = round().finally(() => timer && next(everyMs));
+        }, ms);
         timer.unref();
       };
       // Spread over a few seconds, so that host processes started together do not all go at once.
       next(firstMs + Math.floor(Math.random() * firstMs));
     },
-    stop() {
+    /** Stops the timer and waits for a round in progress, so that the store is not closed under it. */
+    async stop() {
       clearTimeout(timer);
       timer = undefined;
+      await running;
     },
   };
 }

@@ -142,7 +142,7 @@ export function tenantIdFor(corpId: string): string {
 }
 
 /** The fields of suite command events that are credentials: kept sealed in the event, and out of its raw message. */
-const sealedFields = { 'wecom.suite.ticket': 'suiteTicket', 'wecom.suite.create_auth': 'authCode', 'wecom.suite.reset_permanent_code': 'authCode' } as const;
+export const credentialFields = { 'wecom.suite.ticket': 'suiteTicket', 'wecom.suite.create_auth': 'authCode', 'wecom.suite.reset_permanent_code': 'authCode' } as const;
 
 /**
  * Seals a suite_ticket's ticket and a create_auth's auth code before the event is stored; without a key they are
@@ -150,7 +150,7 @@ const sealedFields = { 'wecom.suite.ticket': 'suiteTicket', 'wecom.suite.create_
  */
 export function suiteSecretProtector(secrets: () => Sealer, logger: Pick<Logger, 'error'>): EventProtector {
   return (event, raw) => {
-    const field = sealedFields[event.type as keyof typeof sealedFields];
+    const field = credentialFields[event.type as keyof typeof credentialFields];
     const data = event.data as Record<string, unknown>;
     const plain = field && data[field];
     if (typeof plain !== 'string' || plain === '') return { event, raw };
@@ -160,8 +160,11 @@ export function suiteSecretProtector(secrets: () => Sealer, logger: Pick<Logger,
     } catch (error) {
       logger.error({ err: error, type: event.type }, `${event.type}: its ${field} is not kept: ${error instanceof Error ? error.message : String(error)}`);
     }
-    // The dedup key may quote the value: a digest keeps it stable across WeCom's redeliveries without the value.
-    const digest = `#${createHash('sha256').update(plain).digest('hex').slice(0, 16)}`;
-    return { event: { ...event, dedupKey: event.dedupKey.replaceAll(plain, digest), data: { ...data, [field]: sealed } }, raw: raw.replaceAll(plain, '[sealed]') };
+    return { event: { ...event, dedupKey: event.dedupKey.replaceAll(plain, credentialDigest(plain)), data: { ...data, [field]: sealed } }, raw: raw.replaceAll(plain, '[sealed]') };
   };
+}
+
+/** What stands for a credential in a dedup key: stable across WeCom's redeliveries, without the value. */
+export function credentialDigest(plain: string): string {
+  return `#${createHash('sha256').update(plain).digest('hex').slice(0, 16)}`;
 }

@@ -114,6 +114,9 @@ describe.each(dialects)('the marketplace, on %s', (dialect) => {
     });
     expect(installed.text).not.toContain(apiKey);
     expect(installed.text).not.toContain(webhookSecret);
+    // The admin edits the config as it was shown, without the secret it never saw: the secret is kept.
+    const edited = await api('PATCH', `/api/v1/tenants/acme/installs/${installId}`, { config: { greeting: '欢迎' } }, 'acme');
+    expect(edited, edited.text).toMatchObject({ status: 200, json: { install: { config: { greeting: '欢迎', apiKey: '[redacted]' } } } });
 
     const workflow = {
       id: 'greet-new', name: 'Greet new customers', tenantId: 'acme', trigger: { event: 'wecom.external_contact.add' },

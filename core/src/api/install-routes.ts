@@ -3,7 +3,7 @@
 // config file's installs are listed too, read-only. Secrets in an install's config are never shown.
 import type { Catalog } from '../catalog/catalog.ts';
 import type { CatalogInstall } from '../catalog/types.ts';
-import { withoutSecrets } from '../engine/run/redact.ts';
+import { withoutSecrets } from '../plugins/config-secrets.ts';
 import { LianjieError } from '../errors.ts';
 import type { InstallAdmin, InstallInput } from '../marketplace/install-admin.ts';
 import type { StoredInstall, Store } from '../store/types.ts';

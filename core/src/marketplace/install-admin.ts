@@ -10,6 +10,7 @@ import type { CatalogInstall, CatalogTenant } from '../catalog/types.ts';
 import { isLianjieError, LianjieError, type ErrorDetail } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../ops/logger.ts';
+import { keepOmittedSecrets } from '../plugins/config-secrets.ts';
 import { resolveInstallConfig } from '../plugins/install-config.ts';
 import { parseManifest } from '../plugins/manifest.ts';
 import type { Install, PluginManifest } from '../plugins/types.ts';
@@ -153,7 +154,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
 
   /** The new version's config: given, else the current one checked again (same major) or migrated (new major). */
   async function upgradedConfig(row: StoredInstall, target: { record: PluginVersionRecord; manifest: PluginManifest }, given: Record<string, unknown> | undefined) {
-    if (given !== undefined) return configFor(target.manifest, given);
+    if (given !== undefined) return configFor(target.manifest, keepOmittedSecrets(target.manifest.config, given, openConfig(row)));
     const current = openConfig(row);
     const fromMajor = semver.major(row.version);
     if (breakingLine(row.version) === breakingLine(target.record.version)) {
@@ -227,7 +228,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
       let config: string | undefined;
       if (patch.config !== undefined) {
         const { manifest } = await versionToInstallAny(row);
-        config = sealer.seal(JSON.stringify(configFor(manifest, patch.config)));
+        config = sealer.seal(JSON.stringify(configFor(manifest, keepOmittedSecrets(manifest.config, patch.config, openConfig(row)))));
       }
       checkWecomApp(tenant, patch.wecomApp);
       const updated = await store.installs().update(installId, {

@@ -2,7 +2,8 @@
 // additional properties, combinators and local refs; shown as [redacted] in answers and run history.
 import { describe, expect, it } from 'vitest';
 import type { Install } from '../../plugins/types.ts';
-import { createRedactor, withoutSecrets } from './redact.ts';
+import { keepOmittedSecrets, withoutSecrets } from '../../plugins/config-secrets.ts';
+import { createRedactor } from './redact.ts';
 
 const schema = {
   type: 'object',
@@ -37,5 +38,13 @@ describe('install secrets', () => {
     for (const secret of ['sk-top-secret', 'pw-one-1', 'pw-two-2', 'pair-secret', 'tok-store-42', 'hook-secret', 'either-secret']) expect(text).not.toContain(secret);
     expect(text).toContain('Hello');
     expect(text).toContain('plain');
+  });
+
+  it('a config given again without its secrets keeps them; a secret given replaces the old one', () => {
+    const given = { greeting: 'Hi', accounts: [{ password: 'pw-new' }], byStore: { s42: {} }, hooks: {}, pair: ['v'] };
+    expect(keepOmittedSecrets(schema, given, config)).toEqual({ ...given, apiKey: 'sk-top-secret', short: 'abc' });
+    expect(keepOmittedSecrets(schema, { apiKey: 'sk-new-one' }, config)).toEqual({ apiKey: 'sk-new-one', short: 'abc' });
+    expect(keepOmittedSecrets({ type: 'object', properties: { nested: { $ref: '#/$defs/n' } }, $defs: { n: { type: 'object', properties: { key: { type: 'string', writeOnly: true } } } } },
+      { nested: { other: 1 } }, { nested: { key: 'kept-key' } })).toEqual({ nested: { other: 1, key: 'kept-key' } });
   });
 });

@@ -69,12 +69,14 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const catalog = createCatalog({ config, configInstalls: options.installs ?? [], store, sealer: secrets, logger });
   const directory = liveDirectory(catalog);
   const suiteTicket = suiteTicketReader(store, secrets);
+  // One client: plugins and the suite lifecycle share its access and suite token caches.
+  const wecomClient = createWecomClient({ baseUrl: config.wecom.baseUrl });
   // The sandbox workers start with the first action a run calls, not with the host.
   let runner: PluginRunner | undefined;
   const timezone = (tenantId: string) => catalog.current().tenants.get(tenantId)?.timezone ?? defaultTimezone;
   const meter = createMeter({ usage: store.usage(), timezone, logger });
   const ensureRunner = () => (runner ??= createPluginRunner({
-    capabilities: meteredCapabilities(createStandardCapabilities(store, logger, { wecom: config.wecom, access: { catalog: catalog.current, suiteTicket }, metrics }), meter),
+    capabilities: meteredCapabilities(createStandardCapabilities(store, logger, { wecom: config.wecom, client: wecomClient, access: { catalog: catalog.current, suiteTicket }, metrics }), meter),
     size: config.sandbox.workers, maxIsolatesPerWorker: config.sandbox.maxIsolatesPerWorker, maxima: config.sandbox.maxima,
     onEvent: (event) => logger.warn(event, `sandbox: ${event.type}`),
     onInvocation: ({ scope, cpuMs }) => meter.invocation(scope, cpuMs),
@@ -88,7 +90,7 @@ export function createHost(config: HostConfig, options: HostOptions = {}): Host 
   const tenants = createTenantAdmin({ store, catalog, secrets });
   const installs = createInstallAdmin({ store, catalog, secrets, migrate: sandbox.runMigration, maxima: config.sandbox.maxima, retainDays, logger });
   const suiteLifecycle = createSuiteLifecycle({
-    store, catalog, client: createWecomClient({ baseUrl: config.wecom.baseUrl }), suites: config.suites, secrets, retainDays, logger,
+    store, catalog, client: wecomClient, suites: config.suites, secrets, retainDays, logger,
   });
   const engine = createEngine({
     store, installs: () => catalog.current().installs, runner: sandbox, config: config.engine, logger,

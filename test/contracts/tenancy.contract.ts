@@ -1,117 +1,14 @@
 // Run-time tenants, apps, suite tickets, installs and the catalog revision on every Store dialect: a tenant id and a corp
-// id are each held once (even when creates race), a suite's authorisation takes back the corp's own tenant, a disabled
-// tenant's purge deletes every row the host keeps under it and no one else's, an install is one per plugin and tenant
-// while active and moves only from the state (and version) it is in, and the revision only ever moves by one.
+// id are each held once (even when creates race), a suite's authorisation takes back the corp's own suite tenant and
+// never one made through the API, a disabled tenant's purge deletes every row the host keeps under it and no one
+// else's, and the revision only ever moves by one. The installs' cases are in installs.contract.ts, run from here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstallStore, NewTenant, StoredTenant, Store } from '../../core/src/store/types.ts';
-import { iso, t0, type StoreHandle } from './store.fixtures.ts';
+import type { Store } from '../../core/src/store/types.ts';
+import { installCases } from './installs.contract.ts';
+import { iso, t0 } from './store.fixtures.ts';
+import { app, install, owned, stored, suiteTenant, tenant, type TenancyContext, type TenancyHandle } from './tenancy-fixtures.ts';
 
-/** A store, plus plain SQL on its database from outside the store. */
-export interface TenancyHandle extends StoreHandle {
-  /** Runs one statement. */
-  exec(sql: string): Promise<void>;
-  /** The first column of the first row, as a number. */
-  count(sql: string): Promise<number>;
-  /** The tables of the migrated database that have a column of this name. */
-  tablesWith(column: string): Promise<string[]>;
-}
-
-type NewInstall = Parameters<InstallStore['create']>[0];
-
-const tenant = (id: string, corpId: string, extra: Partial<NewTenant> = {}): NewTenant => ({
-  id, name: `Tenant ${id}`, corpId, timezone: 'Asia/Shanghai', contactQuota: null, origin: 'api', suiteId: null, permanentCode: null,
-  suiteAgentId: null, ...extra,
-});
-
-const suiteTenant = (id: string, corpId: string, extra: Partial<NewTenant> = {}) => ({
-  ...tenant(id, corpId, { origin: 'suite', ...extra }), suiteId: extra.suiteId ?? 'suite_a', permanentCode: extra.permanentCode ?? `sealed:code:${corpId}`,
-});
-
-const stored = (t: NewTenant, at: number, extra: Partial<StoredTenant> = {}): StoredTenant => ({
-  ...t, status: 'active', createdAt: iso(at), updatedAt: iso(at), disabledAt: null, purgeAfter: null, ...extra,
-});
-
-const install = (id: string, tenantId: string, pluginId: string, extra: Partial<NewInstall> = {}): NewInstall => ({
-  id, tenantId, pluginId, version: '1.0.0', grants: ['contacts.read'], config: `sealed:config:${id}`, webhookSecret: null, wecomApp: null, ...extra,
-});
-
-const app = (tenantId: string, id: string, extra: Partial<{ agentId: number | null; secret: string | null; token: string; encodingAesKey: string }> = {}) => ({
-  tenantId, id, agentId: 1000002, secret: `sealed:secret:${id}`, token: `sealed:token:${id}`, encodingAesKey: `sealed:aes:${id}`, ...extra,
-});
-
-/**
- * One row in every table that keeps rows under a tenant, an install or a run: the insert, and the condition that finds
- * it again. Ids are plain ASCII, so they are written into the SQL as they are.
- */
-const owned: Record<string, (t: string, i: string) => { insert: string; where: string }> = {
-  inbox: (t) => ({
-    insert: `INSERT INTO inbox (id, route, tenant_id, app_id, msg_signature, timestamp, nonce, encrypt, received_at, status)
-      VALUES ('inb_${t}', 'app', '${t}', 'crm', 'sig', '1409659813', 'nonce_${t}', 'enc', 1, 'done')`,
-    where: `tenant_id = '${t}'`,
-  }),
-  events: (t) => ({
-    insert: `INSERT INTO events (id, tenant_id, app_id, type, occurred_at, received_at, dedup_key, data, raw, inbox_id)
-      VALUES ('evt_${t}', '${t}', 'crm', 'message.text', 1, 1, 'dedup_${t}', '{}', '<xml/>', 'inb_${t}')`,
-    where: `tenant_id = '${t}'`,
-  }),
-  plugin_kv: (_t, i) => ({
-    insert: `INSERT INTO plugin_kv (install_id, key, value, bytes, updated_at) VALUES ('${i}', 'k', '"v"', 3, 1)`,
-    where: `install_id = '${i}'`,
-  }),
-  workflows: (t) => ({
-    insert: `INSERT INTO workflows (tenant_id, workflow_id, version, definition, created_at) VALUES ('${t}', 'wf', 1, '{}', 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  effects: (t) => ({
-    insert: `INSERT INTO effects (key, tenant_id, effect, result, recorded_at) VALUES ('run_${t}:send:0', '${t}', 'http', '{}', 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  runs: (t) => ({
-    insert: `INSERT INTO runs (id, tenant_id, workflow_id, version, trigger_key, trigger, status, vtime, created_at, updated_at)
-      VALUES ('run_${t}', '${t}', 'wf', 1, 'evt_${t}', '{}', 'pending', 1, 1, 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  run_steps: (t) => ({
-    insert: `INSERT INTO run_steps (run_id, step_path, attempt, status, started_at, finished_at) VALUES ('run_${t}', 'send', 1, 'completed', 1, 1)`,
-    where: `run_id = 'run_${t}'`,
-  }),
-  run_lanes: (t) => ({
-    insert: `INSERT INTO run_lanes (tenant_id, next_vtime) VALUES ('${t}', 2)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  schedule_ticks: (_t, i) => ({
-    insert: `INSERT INTO schedule_ticks (install_id, trigger_id, tick_at, claimed_by, claimed_until) VALUES ('${i}', 'tick', 1, 'host', 1)`,
-    where: `install_id = '${i}'`,
-  }),
-  contact_sends: (t) => ({
-    insert: `INSERT INTO contact_sends (tenant_id, contact_id, key, sent_at) VALUES ('${t}', 'wm_contact', 'send_${t}', 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  api_tokens: (t) => ({
-    insert: `INSERT INTO api_tokens (id, role, tenant_id, label, hash, created_at) VALUES ('tok_${t}', 'tenant', '${t}', 'ops', 'hash', 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  tenant_apps: (t) => ({
-    insert: `INSERT INTO tenant_apps (tenant_id, app_id, token, encoding_aes_key, created_at, updated_at) VALUES ('${t}', 'crm', 'tok', 'aes', 1, 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  installs: (t, i) => ({
-    insert: `INSERT INTO installs (id, tenant_id, plugin_id, version, grants, config, status, created_at, updated_at)
-      VALUES ('${i}', '${t}', 'acme.notes', '1.0.0', '[]', 'sealed', 'active', 1, 1)`,
-    where: `tenant_id = '${t}'`,
-  }),
-  usage_counters: (t, i) => ({
-    insert: `INSERT INTO usage_counters (tenant_id, plugin_id, install_id, month, invocations, cpu_ms, wecom_calls, effects)
-      VALUES ('${t}', 'acme.notes', '${i}', '2025-01', 1, 2, 3, 4)`,
-    where: `install_id = '${i}'`,
-  }),
-  usage_subjects: (t, i) => ({
-    insert: `INSERT INTO usage_subjects (tenant_id, plugin_id, install_id, month, kind, subject) VALUES ('${t}', 'acme.notes', '${i}', '2025-01', 'staff', 'zhangsan')`,
-    where: `install_id = '${i}'`,
-  }),
-};
-
-const installKeyed = ['plugin_kv', 'schedule_ticks', 'usage_counters', 'usage_subjects'];
+export type { TenancyHandle };
 
 export function tenancyContract(name: string, makeStore: () => Promise<TenancyHandle>): void {
   describe(`tenancy contract: ${name}`, () => {
@@ -146,6 +43,7 @@ export function tenancyContract(name: string, makeStore: () => Promise<TenancyHa
       return result;
     };
     const all = (n: number) => Object.fromEntries(Object.keys(owned).map((table) => [table, n]));
+    const ctx: TenancyContext = { get handle() { return handle; }, withOther, seed, counts, all };
 
     it('is the same object on every call', () => {
       const { store } = handle;
@@ -383,160 +281,7 @@ export function tenancyContract(name: string, makeStore: () => Promise<TenancyHa
       });
     });
 
-    describe('installs', () => {
-      it('creates an active install and gets it back whole; an unknown id is undefined', async () => {
-        const installs = handle.store.installs();
-        const made = install('inst_1', 'acme', 'acme.notes', { grants: ['contacts.read', 'messages.send'], webhookSecret: 'sealed:hook', wecomApp: 'crm' });
-        const expected = { ...made, status: 'active', createdAt: iso(t0), updatedAt: iso(t0), uninstalledAt: null, retainUntil: null };
-        expect(await installs.create(made, t0)).toEqual({ ok: true, install: expected });
-        expect(await installs.get('inst_1')).toEqual(expected);
-        expect(await installs.get('INST_1')).toBeUndefined();
-        await installs.create(install('inst_2', 'acme', 'acme.bare', { grants: [], config: '' }), t0);
-        expect(await installs.get('inst_2')).toMatchObject({ grants: [], config: '', webhookSecret: null, wecomApp: null });
-      });
-
-      it('refuses a taken id (exists) and a second active install of a plugin in a tenant (plugin_installed)', async () => {
-        const installs = handle.store.installs();
-        await installs.create(install('inst_1', 'acme', 'acme.notes'), t0);
-        expect(await installs.create(install('inst_1', 'beta', 'acme.other'), t0)).toEqual({ ok: false, reason: 'exists' });
-        expect(await installs.create(install('inst_2', 'acme', 'acme.notes'), t0)).toEqual({ ok: false, reason: 'plugin_installed' });
-        // Another tenant may install the same plugin.
-        expect(await installs.create(install('inst_3', 'beta', 'acme.notes'), t0)).toMatchObject({ ok: true });
-        // Once uninstalled, the plugin may be installed again, but its id stays taken.
-        await installs.uninstall('inst_1', t0 + 1, t0 + 100);
-        expect(await installs.create(install('inst_1', 'acme', 'acme.notes'), t0 + 2)).toEqual({ ok: false, reason: 'exists' });
-        expect(await installs.create(install('inst_4', 'acme', 'acme.notes'), t0 + 2)).toMatchObject({ ok: true, install: { id: 'inst_4', status: 'active' } });
-        expect((await installs.list()).map((i) => `${i.id}:${i.status}`)).toEqual(['inst_1:uninstalled', 'inst_4:active', 'inst_3:active']);
-      });
-
-      it('racing installs across stores: one wins each id and each plugin of a tenant', async () => {
-        await withOther(async (other) => {
-          const stores = [handle.store, other];
-          for (let round = 0; round < 4; round++) {
-            const samePlugin = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-              stores[i % 2]!.installs().create(install(`inst_${round}_${i}`, 'acme', `acme.p${round}`), t0)));
-            expect(samePlugin.filter((a) => a.ok)).toHaveLength(1);
-            for (const a of samePlugin) if (!a.ok) expect(a).toEqual({ ok: false, reason: 'plugin_installed' });
-            const sameId = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-              stores[i % 2]!.installs().create(install(`id_${round}`, `tenant_${i}`, `acme.id${round}`), t0)));
-            expect(sameId.filter((a) => a.ok)).toHaveLength(1);
-            for (const a of sameId) if (!a.ok) expect(a).toEqual({ ok: false, reason: 'exists' });
-          }
-          expect(await handle.store.installs().list()).toHaveLength(8);
-        });
-      });
-
-      it('lists ordered by tenant then id (code point order), filtered by tenant, plugin and status', async () => {
-        const installs = handle.store.installs();
-        await installs.create(install('i_b', 'beta', 'acme.notes'), t0);
-        await installs.create(install('i_a', 'beta', 'acme.crm'), t0);
-        await installs.create(install('I_z', 'acme', 'acme.notes'), t0);
-        await installs.create(install('i_c', 'Acme', 'acme.notes'), t0);
-        await installs.uninstall('i_a', t0 + 1, t0 + 2);
-        const ids = async (filter?: Parameters<typeof installs.list>[0]) => (await installs.list(filter)).map((i) => i.id);
-        expect(await ids()).toEqual(['i_c', 'I_z', 'i_a', 'i_b']);
-        expect(await ids({ tenantId: 'beta' })).toEqual(['i_a', 'i_b']);
-        expect(await ids({ pluginId: 'acme.notes' })).toEqual(['i_c', 'I_z', 'i_b']);
-        expect(await ids({ status: 'uninstalled' })).toEqual(['i_a']);
-        expect(await ids({ tenantId: 'beta', status: 'active', pluginId: 'acme.notes' })).toEqual(['i_b']);
-        expect(await ids({ tenantId: 'nope' })).toEqual([]);
-      });
-
-      it('upgrades only from the stated version and only while active; one of racing upgrades wins', async () => {
-        const installs = handle.store.installs();
-        const made = install('inst_1', 'acme', 'acme.notes', { webhookSecret: 'sealed:hook', wecomApp: 'crm' });
-        await installs.create(made, t0);
-        const change = { fromVersion: '1.0.0', fromConfig: made.config, version: '1.1.0', grants: ['contacts.read', 'messages.send'], config: 'sealed:config:2' };
-        // A config edited since it was read is not overwritten.
-        expect(await installs.upgrade('inst_1', { ...change, fromConfig: 'sealed:config:stale' }, t0 + 1)).toBeUndefined();
-        const upgraded = await installs.upgrade('inst_1', change, t0 + 1);
-        expect(upgraded).toEqual({
-          ...made, version: '1.1.0', grants: change.grants, config: 'sealed:config:2', status: 'active',
-          createdAt: iso(t0), updatedAt: iso(t0 + 1), uninstalledAt: null, retainUntil: null,
-        });
-        // Stale: it is no longer at 1.0.0.
-        expect(await installs.upgrade('inst_1', { ...change, version: '2.0.0' }, t0 + 2)).toBeUndefined();
-        expect(await installs.get('inst_1')).toEqual(upgraded);
-        expect(await installs.upgrade('nope', change, t0)).toBeUndefined();
-        await withOther(async (other) => {
-          const answers = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-            [handle.store, other][i % 2]!.installs().upgrade('inst_1', { ...change, fromVersion: '1.1.0', fromConfig: 'sealed:config:2', version: `2.0.${i}` }, t0 + 10 + i)));
-          const won = answers.filter((a) => a !== undefined);
-          expect(won).toHaveLength(1);
-          expect(await other.installs().get('inst_1')).toEqual(won[0]);
-        });
-        const current = (await installs.get('inst_1'))!;
-        await installs.uninstall('inst_1', t0 + 100, t0 + 200);
-        expect(await installs.upgrade('inst_1', { ...change, fromVersion: current.version, fromConfig: current.config, version: '3.0.0' }, t0 + 101)).toBeUndefined();
-        expect(await installs.get('inst_1')).toMatchObject({ version: current.version, status: 'uninstalled' });
-      });
-
-      it('updates config, webhook secret and wecom app of an active install; a key left out stays, null clears', async () => {
-        const installs = handle.store.installs();
-        const made = install('inst_1', 'acme', 'acme.notes', { webhookSecret: 'sealed:hook', wecomApp: 'crm' });
-        await installs.create(made, t0);
-        const base = { ...made, status: 'active', createdAt: iso(t0), uninstalledAt: null, retainUntil: null };
-        expect(await installs.update('inst_1', { config: 'sealed:config:2' }, t0 + 1)).toEqual({ ...base, config: 'sealed:config:2', updatedAt: iso(t0 + 1) });
-        expect(await installs.update('inst_1', { webhookSecret: null }, t0 + 2))
-          .toEqual({ ...base, config: 'sealed:config:2', webhookSecret: null, updatedAt: iso(t0 + 2) });
-        expect(await installs.update('inst_1', { wecomApp: null, webhookSecret: 'sealed:hook:2', config: undefined }, t0 + 3))
-          .toEqual({ ...base, config: 'sealed:config:2', webhookSecret: 'sealed:hook:2', wecomApp: null, updatedAt: iso(t0 + 3) });
-        expect(await installs.update('inst_1', { wecomApp: 'notes' }, t0 + 4)).toMatchObject({ wecomApp: 'notes', webhookSecret: 'sealed:hook:2', config: 'sealed:config:2' });
-        expect(await installs.update('nope', { config: 'x' }, t0)).toBeUndefined();
-        await installs.uninstall('inst_1', t0 + 5, t0 + 6);
-        expect(await installs.update('inst_1', { config: 'x' }, t0 + 7)).toBeUndefined();
-        expect(await installs.get('inst_1')).toMatchObject({ config: 'sealed:config:2', status: 'uninstalled', updatedAt: iso(t0 + 5) });
-      });
-
-      it('uninstalls an active install once, recording when and until when its data is kept', async () => {
-        const installs = handle.store.installs();
-        const made = install('inst_1', 'acme', 'acme.notes');
-        await installs.create(made, t0);
-        const expected = {
-          ...made, status: 'uninstalled', createdAt: iso(t0), updatedAt: iso(t0 + 10), uninstalledAt: iso(t0 + 10), retainUntil: iso(t0 + 1000),
-        };
-        expect(await installs.uninstall('inst_1', t0 + 10, t0 + 1000)).toEqual(expected);
-        expect(await installs.uninstall('inst_1', t0 + 20, t0 + 2000)).toBeUndefined();
-        expect(await installs.get('inst_1')).toEqual(expected);
-        expect(await installs.uninstall('nope', t0, t0)).toBeUndefined();
-      });
-
-      it('purges uninstalled installs whose retainUntil has passed, with their storage, ticks and usage; never an active one', async () => {
-        const { store } = handle;
-        const installs = store.installs();
-        for (const id of ['gone', 'gone_too', 'kept', 'active']) await seed(`t_${id}`, id);
-        await installs.uninstall('gone', t0, t0 + 100);
-        await installs.uninstall('gone_too', t0, t0 + 50);
-        await installs.uninstall('kept', t0, t0 + 101);
-        // Through the stores as well as in SQL: what the host itself writes is found.
-        await store.pluginKv().set('gone', 'written', '{"n":1}', { maxKeys: 10, maxBytes: 1000 });
-        await store.scheduleTicks().claim({ installId: 'gone', triggerId: 'daily', tickAt: t0 }, 'host', t0 + 1, t0);
-        expect(await installs.purgeDue(t0 + 100)).toEqual(['gone', 'gone_too']);
-        for (const id of ['gone', 'gone_too']) {
-          expect(await installs.get(id)).toBeUndefined();
-          const left = await counts(`t_${id}`, id);
-          for (const table of Object.keys(owned)) expect([table, left[table]]).toEqual([table, installKeyed.includes(table) || table === 'installs' ? 0 : 1]);
-        }
-        expect(await store.pluginKv().usage('gone')).toEqual({ keys: 0, bytes: 0 });
-        for (const id of ['kept', 'active']) expect(await counts(`t_${id}`, id)).toEqual(all(1));
-        expect(await installs.purgeDue(t0 + 100)).toEqual([]);
-        expect(await installs.purgeDue(Number.MAX_SAFE_INTEGER)).toEqual(['kept']);
-        expect((await installs.list()).map((i) => i.id)).toEqual(['active']);
-      });
-
-      it('an install purge leaves the tenants alone, and a tenant purge takes its installs', async () => {
-        const { store } = handle;
-        await store.tenants().create(tenant('acme', 'ww_acme'), t0);
-        await store.installs().create(install('inst_1', 'acme', 'acme.notes'), t0);
-        await store.installs().uninstall('inst_1', t0, t0 + 1);
-        expect(await store.installs().purgeDue(t0 + 1)).toEqual(['inst_1']);
-        expect(await store.tenants().get('acme')).toBeDefined();
-        await store.installs().create(install('inst_2', 'acme', 'acme.notes'), t0);
-        await store.tenants().disable('acme', t0, t0 + 1);
-        expect(await store.tenants().purgeDue(t0 + 1)).toEqual(['acme']);
-        expect(await store.installs().list()).toEqual([]);
-      });
-    });
+    installCases(ctx);
 
     describe('catalog revision', () => {
       it('is 0 before any bump and moves by one per bump', async () => {

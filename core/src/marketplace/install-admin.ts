@@ -19,6 +19,7 @@ import type { Sealer } from '../secrets/seal.ts';
 import type { PluginVersionRecord, StoredInstall, Store } from '../store/types.ts';
 import type { Result } from '../../../sdk/src/sandbox/result.ts';
 import { disableWorkflowsUsing } from './disable-workflows.ts';
+import { approvedVersions, automaticTarget, breakingLine, offerOf, type UpgradeOffer } from './upgrade-policy.ts';
 
 export interface InstallAdminDeps {
   store: Store;
@@ -43,26 +44,7 @@ export interface InstallInput {
   wecomApp?: string;
 }
 
-/** A newer approved version an install may move to, and what moving needs. */
-export interface UpgradeOffer {
-  version: string;
-  permissions: string[];
-  /** Permissions the install was not granted. */
-  newPermissions: string[];
-  majorChange: boolean;
-  /** True when the admin must consent again (new permissions or a new major). */
-  needsConsent: boolean;
-  /** On a major change: whether the version migrates this install's config itself. */
-  migratesConfig: boolean | null;
-}
-
 const idPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/** The versions that can break each other: majors, and below 1.0.0 each minor (semver: 0.y may break at every y). */
-export function breakingLine(version: string): string {
-  const major = semver.major(version);
-  return major > 0 ? `${major}` : `0.${semver.minor(version)}`;
-}
 
 export function createInstallAdmin(deps: InstallAdminDeps) {
   const { store, catalog } = deps;
@@ -76,11 +58,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
     return tenant;
   }
 
-  /** The approved versions of a plugin, newest (by semver) first. */
-  async function approved(pluginId: string): Promise<PluginVersionRecord[]> {
-    const versions = await registry.list({ pluginId, status: 'approved' });
-    return versions.filter((v) => semver.valid(v.version)).sort((a, b) => semver.rcompare(a.version, b.version));
-  }
+  const approved = (pluginId: string) => approvedVersions(registry, pluginId);
 
   async function versionToInstall(pluginId: string, version: string | undefined): Promise<{ record: PluginVersionRecord; manifest: PluginManifest }> {
     // Listings carry no bundle: the version chosen is read whole.
@@ -140,16 +118,7 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
   }
 
   async function offerFor(row: Pick<StoredInstall, 'pluginId' | 'version' | 'grants'>): Promise<UpgradeOffer | null> {
-    const newest = (await approved(row.pluginId))[0];
-    if (!newest || !semver.valid(row.version) || !semver.gt(newest.version, row.version)) return null;
-    const manifest = JSON.parse(newest.manifest) as PluginManifest;
-    const newPermissions = newest.permissions.filter((p) => !row.grants.includes(p));
-    const majorChange = breakingLine(newest.version) !== breakingLine(row.version);
-    return {
-      version: newest.version, permissions: newest.permissions, newPermissions, majorChange,
-      needsConsent: majorChange || newPermissions.length > 0,
-      migratesConfig: majorChange ? (manifest.configMigrations ?? []).some((m) => m.from === semver.major(row.version)) : null,
-    };
+    return offerOf(row, await approved(row.pluginId));
   }
 
   /** The new version's config: given, else the current one checked again (same major) or migrated (new major). */
@@ -185,12 +154,6 @@ export function createInstallAdmin(deps: InstallAdminDeps) {
     if (!moved) throw new LianjieError('install.version_unavailable', `install "${row.id}" changed while it was being upgraded; look again`);
     deps.logger.info({ installId: row.id, plugin: row.pluginId, from: row.version, to: version }, 'install upgraded');
     return moved;
-  }
-
-  /** The newest approved version `row` moves to without asking: its own major, newer, every permission consented to. */
-  function automaticTarget(row: StoredInstall, versions: readonly PluginVersionRecord[]): PluginVersionRecord | undefined {
-    if (!semver.valid(row.version)) return undefined;
-    return versions.find((v) => breakingLine(v.version) === breakingLine(row.version) && semver.gt(v.version, row.version) && v.permissions.every((p) => row.grants.includes(p)));
   }
 
   return {
